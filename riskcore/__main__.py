@@ -1,0 +1,3 @@
+from riskcore.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,37 @@
+"""Who may do what: roles from config.yaml, checked in the core, not only by hiding buttons."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from riskcore import config
+from riskcore.errors import PermissionDenied
+
+DEMO_USERS = {
+    "viewer": "cfo@demo",
+    "credit_manager": "credit.manager@demo",
+    "admin": "admin@demo",
+}
+
+
+@dataclass(frozen=True)
+class User:
+    name: str
+    role: str
+
+    def can(self, action: str) -> bool:
+        return action in config.get().roles.get(self.role, ())
+
+
+def require(user: User, action: str) -> None:
+    """Raise PermissionDenied unless `user`'s role allows `action`."""
+    if not user.can(action):
+        raise PermissionDenied("auth.denied", user=user.name, role=user.role, action=action)
+
+
+def demo_user(role: str) -> User:
+    """The single-user demo mode's stand-in for a person holding `role`."""
+    return User(DEMO_USERS[role], role)
+
+
+CLI_USER = User("cli", "admin")  # the command line is run by whoever owns the workspace file

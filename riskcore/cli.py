@@ -1,0 +1,252 @@
+"""`python -m riskcore` / `encours`: the CLI contract of DESIGN.md.
+
+Exit 0 on success, 2 with a one-line message on bad input, never a traceback (set
+ENCOURS_DEBUG=1 to see one for a bug). Each command parses, calls one core function and
+prints; no business logic lives here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import sys
+from collections.abc import Callable, Sequence
+from decimal import Decimal
+from pathlib import Path
+
+from riskcore.errors import EncoursError
+from riskcore.i18n import default_language, t
+
+EXIT_OK, EXIT_BUG, EXIT_BAD_INPUT = 0, 1, 2
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(t("cli.bad_date", None, value=text)) from None
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError(t("cli.bad_int", None, value=text))
+    return value
+
+
+def _json_default(value: object) -> object:
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if hasattr(value, "item"):  # numpy scalars
+        return value.item()
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+
+
+def print_json(obj: object) -> None:
+    print(json.dumps(obj, default=_json_default, ensure_ascii=False, indent=2))
+
+
+def _store(args: argparse.Namespace):
+    from riskcore.store import open_store
+
+    return open_store(args.db)
+
+
+def _as_of(args: argparse.Namespace, store) -> dt.date:
+    from riskcore.store import last_date
+
+    as_of = getattr(args, "as_of", None) or last_date(store.cursor())
+    if as_of is None:
+        raise EncoursError("cli.empty_workspace", db=str(store.path))
+    return as_of
+
+
+# --- commands ----------------------------------------------------------------------------------
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from riskcore.auth import CLI_USER
+    from riskcore.ingest import import_files
+
+    report = import_files(
+        _store(args),
+        [Path(p) for p in args.files],
+        kind=args.kind,
+        mapping_file=Path(args.mapping) if args.mapping else None,
+        terms_days=args.terms_days,
+        as_of=args.as_of,
+        collective_as_client=args.collective_as_client,
+        user=CLI_USER,
+    )
+    print(report.render(args.lang))
+    return EXIT_OK if report.ok else EXIT_BAD_INPUT
+
+
+def cmd_kpi(args: argparse.Namespace) -> int:
+    from riskcore import kpi
+
+    store = _store(args)
+    snap = kpi.snapshot(store.cursor(), _as_of(args, store))
+    if args.json:
+        print_json(snap)
+    else:
+        print(kpi.render_text(snap, args.lang))
+    return EXIT_OK
+
+
+def cmd_score(args: argparse.Namespace) -> int:
+    from riskcore import scoring
+
+    store = _store(args)
+    table = scoring.score_table(store, _as_of(args, store))
+    if args.csv:
+        table.to_csv(args.csv, index=False)
+        print(t("cli.written", args.lang, path=args.csv, rows=len(table)))
+    elif args.json:
+        print_json(table.to_dict(orient="records"))
+    else:
+        print(table.to_string(index=False))
+    return EXIT_OK
+
+
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    from riskcore import scoring
+
+    result = scoring.evaluate(_store(args), args.split_date, late_days=args.late_days)
+    if args.json:
+        print_json(result)
+    else:
+        for key, value in result.items():
+            print(f"{key}: {value}")
+    for warning in result.get("warnings", []):
+        print(warning, file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_legal_table(args: argparse.Namespace) -> int:
+    from riskcore import legal
+
+    store = _store(args)
+    table = legal.d441_6_table(store.cursor(), args.as_of)
+    if args.csv:
+        table.to_csv(args.csv, index=False)
+        print(t("cli.written", args.lang, path=args.csv, rows=len(table)))
+    elif args.json:
+        print_json(table.to_dict(orient="records"))
+    else:
+        print(table.to_string(index=False))
+    return EXIT_OK
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from riskcore import reports
+
+    store = _store(args)
+    path = reports.board_report(store, _as_of(args, store), Path(args.out), args.lang)
+    print(t("cli.written", args.lang, path=str(path), rows=""))
+    return EXIT_OK
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from riskcore import demo
+
+    summary = demo.load_demo(_store(args), seed=args.seed, clients=args.clients, years=args.years)
+    print(t("cli.demo_written", args.lang, **summary))
+    return EXIT_OK
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    from riskcore import bench
+
+    result = bench.run(invoices=args.invoices)
+    if args.json:
+        print_json(result)
+    else:
+        print(bench.render_text(result))
+    return EXIT_OK
+
+
+# --- parser ------------------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="encours", description=t("cli.description"))
+    parser.add_argument("--lang", choices=["fr", "en"], default=default_language())
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def command(name: str, func: Callable[[argparse.Namespace], int], db: bool = True) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=t(f"cli.help_{name.replace('-', '_')}"))
+        p.set_defaults(func=func)
+        if db:
+            p.add_argument("--db", required=True, help=t("cli.help_db"))
+        return p
+
+    p = command("import", cmd_import)
+    p.add_argument("files", nargs="+")
+    p.add_argument("--kind", choices=["auto", "invoices", "payments", "clients", "dunning", "fec"], default="auto")
+    p.add_argument("--mapping")
+    p.add_argument("--terms-days", type=_positive_int)
+    p.add_argument("--as-of", type=_date)
+    p.add_argument("--collective-as-client", action="store_true")
+
+    p = command("kpi", cmd_kpi)
+    p.add_argument("--as-of", type=_date)
+    p.add_argument("--json", action="store_true")
+
+    p = command("score", cmd_score)
+    p.add_argument("--as-of", type=_date)
+    out = p.add_mutually_exclusive_group()
+    out.add_argument("--json", action="store_true")
+    out.add_argument("--csv")
+
+    p = command("evaluate", cmd_evaluate)
+    p.add_argument("--split-date", type=_date, required=True)
+    p.add_argument("--late-days", type=_positive_int)
+    p.add_argument("--json", action="store_true")
+
+    p = command("legal-table", cmd_legal_table)
+    p.add_argument("--as-of", type=_date, required=True)
+    out = p.add_mutually_exclusive_group()
+    out.add_argument("--json", action="store_true")
+    out.add_argument("--csv")
+
+    p = command("report", cmd_report)
+    p.add_argument("--as-of", type=_date)
+    p.add_argument("--out", required=True)
+
+    p = command("demo", cmd_demo)
+    p.add_argument("--seed", type=_positive_int)
+    p.add_argument("--clients", type=_positive_int)
+    p.add_argument("--years", type=_positive_int)
+
+    p = command("bench", cmd_bench, db=False)
+    p.add_argument("--invoices", type=_positive_int, default=1_000_000)
+    p.add_argument("--json", action="store_true")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        args = build_parser().parse_args(argv)
+    except SystemExit as exc:  # argparse printed its one-line usage error
+        return int(exc.code or 0) and EXIT_BAD_INPUT
+    try:
+        return args.func(args)
+    except EncoursError as exc:
+        print(exc.message(args.lang), file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except OSError as exc:
+        print(t("cli.os_error", args.lang, error=str(exc).splitlines()[0] if str(exc) else type(exc).__name__), file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except Exception as exc:  # a bug: one line, unless asked for the traceback
+        if os.environ.get("ENCOURS_DEBUG"):
+            raise
+        print(t("cli.internal_error", args.lang, error=f"{type(exc).__name__}: {exc}"), file=sys.stderr)
+        return EXIT_BUG
