@@ -243,7 +243,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(exc.message(args.lang), file=sys.stderr)
         return EXIT_BAD_INPUT
     except OSError as exc:
-        print(t("cli.os_error", args.lang, error=str(exc).splitlines()[0] if str(exc) else type(exc).__name__), file=sys.stderr)
+        print(
+            t("cli.os_error", args.lang, error=str(exc).splitlines()[0] if str(exc) else type(exc).__name__),
+            file=sys.stderr,
+        )
         return EXIT_BAD_INPUT
     except Exception as exc:  # a bug: one line, unless asked for the traceback
         if os.environ.get("ENCOURS_DEBUG"):

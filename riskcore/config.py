@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import itertools
 import os
 import types
 import typing
@@ -90,9 +91,7 @@ class Scoring:
     late_days: int = 30
     min_settled_invoices: int = 3
     default_score: float = 50.0
-    grade_cutoffs: dict[str, float] = field(
-        default_factory=lambda: {"A": 80.0, "B": 65.0, "C": 50.0, "D": 35.0}
-    )
+    grade_cutoffs: dict[str, float] = field(default_factory=lambda: {"A": 80.0, "B": 65.0, "C": 50.0, "D": 35.0})
     cap_grade_91_plus: str = "D"
     leakage_auc_warning: float = 0.95
     min_evaluation_cases: int = 50
@@ -101,9 +100,7 @@ class Scoring:
 @dataclass(frozen=True)
 class Limits:
     grace_days: int = 15
-    grade_factors: dict[str, float] = field(
-        default_factory=lambda: {"A": 1.5, "B": 1.2, "C": 1.0, "D": 0.5, "E": 0.0}
-    )
+    grade_factors: dict[str, float] = field(default_factory=lambda: {"A": 1.5, "B": 1.2, "C": 1.0, "D": 0.5, "E": 0.0})
     max_limit: float = 500000.0
     rounding_step: float = 1000.0
     utilisation_alerts: tuple[float, ...] = (0.70, 0.90)
@@ -235,24 +232,45 @@ def _check(cfg: Config) -> None:
             _fail(key, value, expected)
 
     rule(cfg.app.default_language in ("fr", "en"), "app.default_language", cfg.app.default_language, "fr or en")
-    rule(0 <= cfg.import_.max_reject_rate <= 1, "import.max_reject_rate", cfg.import_.max_reject_rate, "between 0 and 1")
+    rule(
+        0 <= cfg.import_.max_reject_rate <= 1, "import.max_reject_rate", cfg.import_.max_reject_rate, "between 0 and 1"
+    )
     rule(cfg.import_.default_terms_days >= 0, "import.default_terms_days", cfg.import_.default_terms_days, ">= 0")
     edges = cfg.aging.bucket_edges
-    rule(len(edges) >= 1 and all(a < b for a, b in zip(edges, edges[1:])) and edges[0] > 0,
-         "aging.bucket_edges", list(edges), "increasing positive day counts")
+    rule(
+        len(edges) >= 1 and all(a < b for a, b in itertools.pairwise(edges)) and edges[0] > 0,
+        "aging.bucket_edges",
+        list(edges),
+        "increasing positive day counts",
+    )
     seg = cfg.kpi.late_segment_edges
-    rule(all(a < b for a, b in zip(seg, seg[1:])), "kpi.late_segment_edges", list(seg), "increasing day counts")
+    rule(all(a < b for a, b in itertools.pairwise(seg)), "kpi.late_segment_edges", list(seg), "increasing day counts")
     rule(cfg.kpi.dso_days > 0, "kpi.dso_days", cfg.kpi.dso_days, "> 0")
-    rule(0 < cfg.kpi.concentration_warning_top3 <= 1, "kpi.concentration_warning_top3",
-         cfg.kpi.concentration_warning_top3, "between 0 and 1")
+    rule(
+        0 < cfg.kpi.concentration_warning_top3 <= 1,
+        "kpi.concentration_warning_top3",
+        cfg.kpi.concentration_warning_top3,
+        "between 0 and 1",
+    )
     rule(cfg.scoring.late_days >= 0, "scoring.late_days", cfg.scoring.late_days, ">= 0")
     cut = cfg.scoring.grade_cutoffs
     rule(set(cut) == set(GRADES[:-1]), "scoring.grade_cutoffs", cut, "A, B, C and D")
-    rule(all(cut[a] > cut[b] for a, b in zip(GRADES[:3], GRADES[1:4])) if set(cut) == set(GRADES[:-1]) else True,
-         "scoring.grade_cutoffs", cut, "decreasing from A to D")
-    rule(cfg.scoring.cap_grade_91_plus in GRADES, "scoring.cap_grade_91_plus", cfg.scoring.cap_grade_91_plus, "a grade A-E")
+    rule(
+        all(cut[a] > cut[b] for a, b in itertools.pairwise(GRADES[:4])) if set(cut) == set(GRADES[:-1]) else True,
+        "scoring.grade_cutoffs",
+        cut,
+        "decreasing from A to D",
+    )
+    rule(
+        cfg.scoring.cap_grade_91_plus in GRADES,
+        "scoring.cap_grade_91_plus",
+        cfg.scoring.cap_grade_91_plus,
+        "a grade A-E",
+    )
     rule(set(cfg.limits.grade_factors) == set(GRADES), "limits.grade_factors", cfg.limits.grade_factors, "A to E")
-    rule(all(v >= 0 for v in cfg.limits.grade_factors.values()), "limits.grade_factors", cfg.limits.grade_factors, ">= 0")
+    rule(
+        all(v >= 0 for v in cfg.limits.grade_factors.values()), "limits.grade_factors", cfg.limits.grade_factors, ">= 0"
+    )
     rule(cfg.limits.rounding_step > 0, "limits.rounding_step", cfg.limits.rounding_step, "> 0")
     rule(cfg.limits.max_limit > 0, "limits.max_limit", cfg.limits.max_limit, "> 0")
     for name in ("ecb_rates", "legal_interest_rates"):

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from decimal import Decimal
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import yaml
@@ -29,7 +29,7 @@ def _flatten(prefix: str, node: object, out: dict[str, str]) -> None:
         out[prefix] = str(node)
 
 
-@lru_cache(maxsize=None)
+@cache
 def catalogue(lang: str) -> dict[str, str]:
     """Every message of one language, keyed `<domain>.<key>`."""
     out: dict[str, str] = {}
@@ -90,9 +90,9 @@ def fmt_pct(value: float | None, lang: str | None = None, decimals: int = 1) -> 
     """A fraction as a percentage: 0.559 -> `55,9 %` in French."""
     if value is None or value != value:
         return ""
-    fmt = "#,##0" + ("." + "0" * decimals if decimals else "") + " %"
-    if (lang or default_language()) != "fr":
-        fmt = fmt.replace(" %", "%")
+    # CLDR French puts a narrow no-break space before %, as it groups thousands
+    sign = "\u202f%" if (lang or default_language()) == "fr" else "%"
+    fmt = "#,##0" + ("." + "0" * decimals if decimals else "") + sign
     return format_percent(value, format=fmt, locale=_locale(lang))
 
 

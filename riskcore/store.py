@@ -10,7 +10,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import duckdb
@@ -88,7 +88,9 @@ class Store:
         return self.meta("dataset") == "demo"
 
     def is_empty(self) -> bool:
-        rows = self.cursor().execute("SELECT (SELECT count(*) FROM invoices) + (SELECT count(*) FROM clients)").fetchall()
+        rows = (
+            self.cursor().execute("SELECT (SELECT count(*) FROM invoices) + (SELECT count(*) FROM clients)").fetchall()
+        )
         return rows[0][0] == 0
 
     # --- schema ----------------------------------------------------------------------------
@@ -131,7 +133,7 @@ def set_meta(cur: Cursor, key: str, value: str) -> None:
     cur.execute("INSERT OR REPLACE INTO meta VALUES ($key, $value)", {"key": key, "value": value})
 
 
-@lru_cache(maxsize=None)
+@cache
 def sql(name: str) -> str:
     """The text of riskcore/sql/<name>.sql."""
     return (SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
@@ -155,7 +157,7 @@ def write_frame(cur: Cursor, table: schema.Table, frame: pd.DataFrame, *, replac
     frame = frame.assign(**{c: None for c in missing})[names]
     cur.register("_incoming", frame)
     try:
-        select = ", ".join(f"CAST({c} AS {col.sql_type}) AS {c}" for c, col in zip(names, table.columns))
+        select = ", ".join(f"CAST({c} AS {col.sql_type}) AS {c}" for c, col in zip(names, table.columns, strict=True))
         verb = "INSERT OR REPLACE" if replace else "INSERT"
         cur.execute(f"{verb} INTO {table.name} ({', '.join(names)}) SELECT {select} FROM _incoming")
     finally:

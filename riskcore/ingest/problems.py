@@ -24,7 +24,12 @@ class Problem:
     severity: str = "error"  # error: the row is rejected; warning: loaded, but the user should know
 
     def message(self, lang: str | None = None) -> str:
-        where = t("ingest.where", lang, file=self.file, row=self.row if self.row is not None else "-",
-                  column=self.column or "-")
+        where = t(
+            "ingest.where",
+            lang,
+            file=self.file,
+            row=self.row if self.row is not None else "-",
+            column=self.column or "-",
+        )
         shown = "" if self.value is None else t("ingest.value", lang, value=self.value)
         return f"{where}: {t('ingest.' + self.code, lang, **self.params)}{shown}"
