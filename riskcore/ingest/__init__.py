@@ -236,12 +236,9 @@ def _write(cur: Cursor, batch: Batch, files: list[Checked], replacing_demo: bool
         clear_ledger(cur)  # the user's own files replace the demo
     if batch.open_invoices:
         # A new open-items snapshot restates what was paid: its own payments replace the old ones.
-        ids = pd.DataFrame({"id": ("open:" + pd.concat(batch.open_invoices)).astype("str")})
-        cur.register("_ingest_open", ids)
-        try:
-            cur.execute("DELETE FROM payments WHERE payment_id IN (SELECT id FROM _ingest_open)")
-        finally:
-            cur.unregister("_ingest_open")
+        _delete_payments(cur, "payment_id", "open:" + pd.concat(batch.open_invoices))
+    for clients, first, last in batch.restated:
+        _delete_payments(cur, "client_id", clients, "AND payment_date BETWEEN $first AND $last", first=first, last=last)
     for table in schema.LEDGER_TABLES:
         parts = [
             _complete(cur, table, w.frame, w.provided, use_db=not replacing_demo)
@@ -268,6 +265,15 @@ def _write(cur: Cursor, batch: Batch, files: list[Checked], replacing_demo: bool
             },
         )
     set_meta(cur, "dataset", "user")
+
+
+def _delete_payments(cur: Cursor, column: str, ids: pd.Series, extra: str = "", **params: object) -> None:
+    """Delete the payments whose `column` is in `ids` (and match `extra`), before a restatement."""
+    cur.register("_ingest_ids", pd.DataFrame({"id": ids.astype("str")}))
+    try:
+        cur.execute(f"DELETE FROM payments WHERE {column} IN (SELECT id FROM _ingest_ids) {extra}", params)
+    finally:
+        cur.unregister("_ingest_ids")
 
 
 _DEFAULTS = {

@@ -444,6 +444,7 @@ class Batch:
         self.client_ids = pd.Index(self.db_clients["client_id"].astype("str"))
         self.out: list[Written] = []
         self.open_invoices: list[pd.Series] = []  # invoices of open-items files: their old open: rows go
+        self.restated: list[tuple[pd.Series, dt.date, dt.date]] = []  # FEC: (clients, first day, last day)
         payments = [f.frame for f in files if f.kind == "payments"]
         self.file_payment_ids = (
             pd.concat([p["payment_id"] for p in payments]) if payments else pd.Series([], dtype="str")
@@ -513,6 +514,13 @@ class Batch:
             frame = result.frames.get(name)
             if frame is not None and not frame.empty:
                 self._add(schema.BY_NAME[name], frame, set(frame.columns), None)
+        payments = result.frames.get("payments")
+        if payments is not None and not payments.empty:
+            # A FEC is the book of record for its period: a later export of the same period
+            # re-letters payments (new ids), so its payments replace the period's stored ones.
+            first = pd.to_datetime(payments["payment_date"]).min().date()
+            last = result.last_entry_date or pd.to_datetime(payments["payment_date"]).max().date()
+            self.restated.append((result.frames["clients"]["client_id"].astype("str"), first, last))
 
     def _invoices(self, c: Checked) -> None:
         self._due_dates(c)

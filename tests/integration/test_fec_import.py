@@ -173,3 +173,28 @@ def test_the_demo_fec_gives_the_same_balances_as_the_csv_samples(tmp_path):
     finally:
         from_csv.close()
         from_fec.close()
+
+
+def test_reimporting_an_updated_fec_of_the_same_period_restates_its_payments(tmp_path):
+    # First export: C3 Gamma's 40 received on 05/03 is not lettered yet -> unapplied cash.
+    # Second export of the same year: the same 40 is now lettered G with F3, so its payment id
+    # changes (unapplied -> allocated). Kept side by side the 40 would count twice (balance 220);
+    # the second FEC restates the period: C3 = 300 - 40 = 260, as in the ledger.
+    first = [
+        fec_line("VT", 4, "20240120", "416000", "C3", "Gamma", "F3", debit="300,00"),
+        fec_line("VT", 4, "20240120", "706000", piece="F3", credit="300,00"),
+        fec_line("BQ", 5, "20240305", "411000", "C3", "Gamma", "R3", credit="40,00"),
+        fec_line("BQ", 5, "20240305", "512000", piece="R3", debit="40,00"),
+    ]
+    second = [row[:13] + (["G"] if row[6] == "C3" else [""]) + row[14:] for row in first]
+    store = Store(tmp_path / "w.duckdb")
+    one, two = tmp_path / "one", tmp_path / "two"
+    one.mkdir()
+    two.mkdir()
+    assert import_files(store, [write_fec_file(one, first)], user=CLI_USER).ok
+    assert balances(store, dt.date(2024, 3, 31)) == {"C3": 260.0}
+    assert import_files(store, [write_fec_file(two, second)], user=CLI_USER).ok
+    assert balances(store, dt.date(2024, 3, 31)) == {"C3": 260.0}
+    rows = store.cursor().execute("SELECT count(*), sum(amount) FROM payments").fetchall()
+    assert rows == [(1, 40)]  # one payment of 40, allocated to F3
+    store.close()
