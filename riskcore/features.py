@@ -1,0 +1,181 @@
+"""Point-in-time features of the scoring model (issue 5 §1).
+
+Each observation sees only its client's history known at a reference day: the day before an
+invoice's date (training and evaluation), or the as-of date (a new invoice issued the next
+day, for the client score). riskcore/sql/features.sql computes them for the whole ledger in
+one pass; this module turns them into the model matrix and the training labels.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+
+from riskcore import config, store
+from riskcore.store import Cursor
+
+# The model's inputs, in order. Counts, amounts and durations enter as log1p so that a
+# regularised logistic regression sees comparable scales; trees do not care.
+FEATURES: tuple[str, ...] = (
+    "log_n_settled",
+    "log_settled_amount",
+    "share_late",
+    "late_rate",
+    "late_rate_12m",
+    "late_rate_3m",
+    "log_n_known_3m",
+    "late_surprise_3m",
+    "avg_days_late",
+    "days_late_12m",
+    "days_late_3m",
+    "days_late_trend",
+    "dpd_excess",
+    "log_n_open",
+    "log_open_amount",
+    "log_n_overdue",
+    "log_overdue_amount",
+    "overdue_share",
+    "log_max_dpd",
+    "log_avg_dpd",
+    "log_n_disputes",
+    "log_n_dunning",
+    "log_n_dunning_90d",
+    "log_tenure_days",
+    "terms_days",
+    "log_rel_amount",
+    "month_sin",
+    "month_cos",
+)
+
+# Features explained together in a client's reasons (riskcore.scoring): correlated inputs are
+# switched to the population's values as a group, so their joint effect is measured once.
+GROUPS: dict[str, tuple[str, ...]] = {
+    "lateness": (
+        "share_late",
+        "late_rate",
+        "late_rate_12m",
+        "late_rate_3m",
+        "log_n_known_3m",
+        "late_surprise_3m",
+        "avg_days_late",
+        "days_late_12m",
+        "days_late_3m",
+        "days_late_trend",
+        "dpd_excess",
+    ),
+    "overdue": ("log_n_overdue", "log_overdue_amount", "overdue_share", "log_max_dpd", "log_avg_dpd"),
+    "exposure": ("log_n_open", "log_open_amount"),
+    "history": ("log_n_settled", "log_settled_amount", "log_tenure_days"),
+    "disputes": ("log_n_disputes",),
+    "dunning": ("log_n_dunning", "log_n_dunning_90d"),
+    "terms": ("terms_days",),
+}
+
+_LOG_OF = {
+    "log_n_settled": "n_settled",
+    "log_settled_amount": "settled_amount",
+    "log_n_open": "n_open",
+    "log_open_amount": "open_amount",
+    "log_n_overdue": "n_overdue",
+    "log_overdue_amount": "overdue_amount",
+    "log_max_dpd": "max_dpd",
+    "log_avg_dpd": "avg_dpd",
+    "log_n_disputes": "n_disputes",
+    "log_n_dunning": "n_dunning",
+    "log_n_dunning_90d": "n_dunning_90d",
+    "log_tenure_days": "tenure_days",
+    "log_n_known_3m": "n_known_3m",
+}
+
+
+def _params(late_days: int | None) -> dict[str, object]:
+    cfg = config.get()
+    days = cfg.scoring.late_days if late_days is None else late_days
+    if days < 0:
+        raise ValueError(f"late_days must be >= 0, got {days}")
+    return {"late_days": days, "default_terms": cfg.import_.default_terms_days}
+
+
+def invoice_features(con: Cursor, late_days: int | None = None) -> pd.DataFrame:
+    """One row per invoice, by date: its client's history known the day before its date, plus dates for labels."""
+    return all_features(con, None, late_days)[0]
+
+
+def client_features(con: Cursor, as_of: dt.date, late_days: int | None = None) -> pd.DataFrame:
+    """One row per scorable client (non-credit accounts left out): its history up to `as_of`."""
+    frame = store.query(con, "features", as_of=as_of, invoices=False, **_params(late_days))
+    return _clients(_typed(frame))
+
+
+def all_features(
+    con: Cursor, as_of: dt.date | None, late_days: int | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+    """Invoice features and, when `as_of` is given, client features, from one pass over the ledger."""
+    frame = _typed(store.query(con, "features", as_of=as_of, invoices=True, **_params(late_days)))
+    is_invoice = frame["obs_kind"] == "invoice"
+    invoices = frame[is_invoice].drop(columns=["obs_kind"]).sort_values(["invoice_date", "obs_id"])
+    clients = _clients(frame[~is_invoice]) if as_of is not None else None
+    return invoices.reset_index(drop=True), clients
+
+
+def _clients(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame.drop(columns=["obs_kind", "obs_id"]).sort_values("client_id").reset_index(drop=True)
+
+
+def _typed(frame: pd.DataFrame) -> pd.DataFrame:
+    """Dates as datetime64, every figure as float64, whatever DuckDB's result types."""
+    dates = ("ref_date", "invoice_date", "due_date", "settle_date")
+    text = ("obs_kind", "obs_id", "client_id")
+    converted = {c: pd.to_datetime(frame[c]) for c in dates if frame[c].dtype.kind != "M"}
+    converted |= {
+        c: pd.to_numeric(frame[c]).astype("float64")
+        for c in frame.columns
+        if c not in dates and c not in text and frame[c].dtype != "float64"
+    }
+    return frame.assign(**converted) if converted else frame
+
+
+def matrix(frame: pd.DataFrame) -> pd.DataFrame:
+    """The model matrix (FEATURES, float64) of a features frame."""
+    out = pd.DataFrame(index=frame.index)
+    for name in FEATURES:
+        if name in _LOG_OF:
+            out[name] = np.log1p(frame[_LOG_OF[name]].clip(lower=0))
+    for name in ("share_late", "late_rate", "late_rate_12m", "late_rate_3m"):
+        out[name] = frame[name]
+    for name in ("avg_days_late", "days_late_12m", "days_late_3m", "terms_days"):
+        out[name] = frame[name]
+    # late outcomes of the last 3 months beyond what the client's earlier rate predicts, in standard
+    # deviations: a client that used to pay on time and now pays late stands out at once
+    rate_before = frame["late_rate_before_3m"]
+    expected = frame["n_known_3m"] * rate_before
+    spread = np.sqrt(frame["n_known_3m"] * rate_before * (1 - rate_before) + 1)
+    out["late_surprise_3m"] = (frame["n_late_3m"] - expected) / spread
+    # how far the oldest open invoice already exceeds the client's usual lateness: deterioration
+    # shows here months before the late invoices are finally paid
+    out["dpd_excess"] = (frame["max_dpd"] - frame["days_late_12m"].clip(lower=0)).clip(lower=0)
+    out["days_late_trend"] = frame["days_late_3m"] - frame["days_late_prior"]
+    open_amount = frame["open_amount"].where(frame["open_amount"] > 0)
+    out["overdue_share"] = (frame["overdue_amount"] / open_amount).fillna(0.0).clip(0, 1)
+    out["log_rel_amount"] = np.log(frame["rel_amount"].clip(lower=0.01, upper=100))
+    angle = 2 * np.pi * (frame["month"] - 1) / 12
+    out["month_sin"] = np.sin(angle)
+    out["month_cos"] = np.cos(angle)
+    return out[list(FEATURES)].astype("float64")
+
+
+def labels(frame: pd.DataFrame, known_by: dt.date, late_days: int | None = None) -> tuple[pd.Series, pd.Series]:
+    """(usable, late) for invoices whose outcome is settled at the end of day `known_by`.
+
+    An invoice is usable when `due_date + late_days <= known_by`: by then it is either settled
+    within `late_days` of its due date (0) or known to be later, still open or written off (1).
+    Invoices due later are left out for everyone, paid or not, so the sample is not biased
+    towards early payers. The label only reads payments dated up to `due + late_days`.
+    """
+    days = _params(late_days)["late_days"]
+    limit = frame["due_date"] + pd.Timedelta(days=int(days))
+    usable = limit <= pd.Timestamp(known_by)
+    on_time = frame["settle_date"].notna() & (frame["settle_date"] <= limit)
+    return usable, (~on_time).astype("int64")
