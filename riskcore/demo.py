@@ -267,9 +267,9 @@ def _terms(
 
 def _names(rng: np.random.Generator, sectors: np.ndarray, segments: np.ndarray, groups: np.ndarray) -> np.ndarray:
     """Unique French company names: surname and activity, place, or a coined brand; plus a legal form."""
-    group_surname = {
-        g: SURNAMES[i] for g, i in zip(np.unique(groups[groups != ""]), rng.permutation(len(SURNAMES)), strict=False)
-    }
+    # More groups than surnames (a large benchmark ledger): surnames are reused in turn.
+    order = rng.permutation(len(SURNAMES))
+    group_surname = {g: SURNAMES[order[k % len(order)]] for k, g in enumerate(np.unique(groups[groups != ""]))}
     names, seen = [], set()
     for sector, segment, group in zip(sectors, segments, groups, strict=True):
         words = SECTORS[sector][1]

@@ -350,3 +350,11 @@ def test_some_clients_deteriorate_sharply_over_the_last_six_months(ledger):
 def test_too_few_clients_is_refused_with_the_value():
     with pytest.raises(ValueError, match="clients must be >= 10, got 3"):
         demo.generate(clients=3)
+
+
+def test_a_benchmark_sized_ledger_has_more_groups_than_surnames_and_still_generates():
+    # about n // 35 groups: 35 x (surnames + 2) clients ask for two more groups than there are surnames
+    clients = 35 * (len(demo.SURNAMES) + 2)
+    frames = demo.generate(seed=3, clients=clients, years=1)
+    assert frames["clients"]["client_id"].is_unique
+    assert len(frames["clients"]) == clients
