@@ -763,6 +763,35 @@ def generate(seed: int = 42, clients: int = 400, years: int = 3, end: date = DEM
     }
 
 
+def story(seed: int = 42, clients: int = 400, years: int = 3, end: date = DEMO_END) -> dict[str, tuple[str, ...]]:
+    """The client ids `generate` (same arguments) gives each part of its story, sorted.
+
+    Keys: "deteriorating" (lateness drifting up over the last six months), "collective_procedure",
+    "litigation", "chronic" (chronic late payers). Read-only: it replays the generator's own random
+    draws up to the client profiles, so it never changes what `generate` produces.
+    """
+    if clients < 10 or years < 1:
+        generate(seed, clients, years, end)  # the same argument errors as the generator
+    end64 = np.datetime64(end, "D")
+    start = (end64.astype("datetime64[M]") - (12 * years - 1)).astype(D)
+    profiles = _profiles(np.random.default_rng(seed), clients, start, end64)
+    # _profiles does not keep the payer kind: replay its first two draws (shares, then behaviour)
+    replay = np.random.default_rng(seed)
+    share = _revenue_shares(replay, clients)
+    kind = _behaviour(replay, clients, np.argsort(np.argsort(-share, kind="stable"), kind="stable"))[0]
+    ids = profiles.frame["client_id"].to_numpy()
+
+    def named(positions: np.ndarray) -> tuple[str, ...]:
+        return tuple(sorted(str(c) for c in ids[np.asarray(positions, dtype=int)]))
+
+    return {
+        "deteriorating": named(np.flatnonzero(profiles.drift > 0)),
+        "collective_procedure": named([profiles.procedure]),
+        "litigation": named(profiles.litigation),
+        "chronic": named(np.flatnonzero(kind == CHRONIC)),
+    }
+
+
 # --- workspace ------------------------------------------------------------------------------
 def load_demo(store: Store, seed: int | None = None, clients: int | None = None, years: int | None = None) -> dict:
     """Replace the whole workspace content with the demo ledger, in one transaction."""

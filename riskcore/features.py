@@ -32,6 +32,8 @@ FEATURES: tuple[str, ...] = (
     "days_late_3m",
     "days_late_trend",
     "dpd_excess",
+    "due_late_3m",
+    "due_late_trend",
     "log_n_open",
     "log_open_amount",
     "log_n_overdue",
@@ -65,6 +67,8 @@ GROUPS: dict[str, tuple[str, ...]] = {
         "days_late_trend",
         "dpd_excess",
     ),
+    # invoices due lately, open ones counted at their lateness so far: deterioration before payment
+    "due_lately": ("due_late_3m", "due_late_trend"),
     "overdue": ("log_n_overdue", "log_overdue_amount", "overdue_share", "log_max_dpd", "log_avg_dpd"),
     "exposure": ("log_n_open", "log_open_amount"),
     "history": ("log_n_settled", "log_settled_amount", "log_tenure_days"),
@@ -157,6 +161,8 @@ def matrix(frame: pd.DataFrame) -> pd.DataFrame:
     # shows here months before the late invoices are finally paid
     out["dpd_excess"] = (frame["max_dpd"] - frame["days_late_12m"].clip(lower=0)).clip(lower=0)
     out["days_late_trend"] = frame["days_late_3m"] - frame["days_late_prior"]
+    out["due_late_3m"] = frame["due_late_3m"]
+    out["due_late_trend"] = frame["due_late_3m"] - frame["due_late_prior"]
     open_amount = frame["open_amount"].where(frame["open_amount"] > 0)
     out["overdue_share"] = (frame["overdue_amount"] / open_amount).fillna(0.0).clip(0, 1)
     out["log_rel_amount"] = np.log(frame["rel_amount"].clip(lower=0.01, upper=100))

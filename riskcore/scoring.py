@@ -46,7 +46,7 @@ from riskcore import store as store_mod
 from riskcore.errors import EncoursError
 from riskcore.store import Store
 
-CARD_VERSION = 1  # bump when the features or the training change: older cards are retrained
+CARD_VERSION = 2  # bump when the features or the training change: older cards are retrained
 MAX_STORED_MODELS = 6  # fitted models kept per workspace, most recently fitted first
 MAX_TRAIN_ROWS = 250_000  # most recent usable invoices; keeps 1 M-invoice ledgers within the time budget
 MIN_TRAIN_ROWS = 30  # fewer, or fewer than MIN_CLASS_ROWS of a class: the smoothed base rate
@@ -420,6 +420,8 @@ def _driver_reason(group: str, adverse: bool, row: dict) -> Reason:
             else "pays_late"
         )
         return Reason(f"scoring.{key}", {"days": days, "recent": recent})
+    if group == "due_lately":
+        return _due_lately_reason(adverse, row, worsening)
     if group == "overdue":
         if adverse:
             return Reason(
@@ -440,6 +442,15 @@ def _driver_reason(group: str, adverse: bool, row: dict) -> Reason:
     }
     bad, good, params = simple[group]
     return Reason(f"scoring.{bad if adverse else good}", params)
+
+
+def _due_lately_reason(adverse: bool, row: dict, worsening: float) -> Reason:
+    """Invoices due in the last 3 months, open ones at their lateness so far, against the year before."""
+    params = {"days": row["due_late_3m"], "before": row["due_late_prior"]}
+    if not adverse:
+        return Reason("scoring.due_lately_on_time", params)
+    worse = row["due_late_3m"] - row["due_late_prior"] >= worsening
+    return Reason("scoring.due_lately_worsening" if worse else "scoring.due_lately_late", params)
 
 
 def _typical(row: dict) -> Reason:
@@ -490,6 +501,7 @@ def apply_rules(
 # no dispute hurts its score because disputes happen to go with large, punctual accounts).
 _DIRECTION = {
     "lateness": ("days_late_12m", True),
+    "due_lately": ("due_late_3m", True),
     "overdue": ("overdue_amount", True),
     "exposure": ("open_amount", True),
     "history": ("n_settled", False),

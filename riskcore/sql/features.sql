@@ -14,6 +14,15 @@
 -- Sums are of whole numbers (cents, counts) held in DOUBLE: exact below 2^53 (90 000 billion
 -- euros of cents), fast, and a client's features never depend on other clients' rounding. No Python loop, no self join: O(n log n) for a million invoices.
 --
+-- Lateness by due date, open items included: for the invoices due in the 90 days up to R (and
+-- in the 365 days before those), amount-weighted days late so far, where an invoice closed by R
+-- counts close - due and one still open counts R - due (a lower bound). So a punctual client
+-- whose recent invoices pile up unpaid shows at once, not only when they are finally paid. As a
+-- function of R, an invoice's term is a(R - due) while open and a * e (e = days late at close)
+-- once closed, inside a window [due + lo, due + hi): every piece is an interval of R, hence
+-- events (opening, switching at the close, closing) of the same running sums, each dated when
+-- what it says is known (a switch at the close date; at due + hi, only "closed before?").
+--
 -- An invoice closes (DOMAIN.md §2) on the date of the payment that brings its open amount to
 -- <= 0, or on its write-off date, whichever comes first. Disputes carry no date in the ledger:
 -- a disputed invoice counts from its due date on (a dispute is what stops payment at the due
@@ -64,6 +73,14 @@ lived AS (
            (c.close_date IS NULL OR c.close_date > c.due_date) AS went_overdue
     FROM closed c JOIN paid p USING (invoice_id)
 ),
+-- e: days from due date to close, early counted 0; NULL while never closed
+dlate AS (
+    SELECT ck, due_date, due_day, cents AS a,
+           -- not greatest(close, due): it skips NULLs, and an open invoice must keep e NULL
+           CASE WHEN close_date > due_date THEN close_date - due_date
+                WHEN close_date IS NOT NULL THEN 0 END::INTEGER AS e
+    FROM lived
+),
 events AS (
     -- issued: open from its date
     SELECT ck, invoice_date AS d, 1 AS open_n, cents AS open_amt
@@ -98,6 +115,34 @@ events AS (
     SELECT ck, due_date + $late_days AS d, 1 AS known_n,
            CASE WHEN settle_date IS NULL OR settle_date > due_date + $late_days THEN 1 ELSE 0 END AS known_late
     FROM lived WHERE NOT opening
+    UNION ALL BY NAME
+    -- due-date windows, recent r = [due, due + 90) and year before y = [due + 90, due + 455):
+    -- amount a, open part (a, a * due) read as a * (R - due), closed part a * e
+    SELECT ck, due_date AS d, a AS r_amt,
+           CASE WHEN e IS NULL OR e > 0 THEN a END AS r_lin, CASE WHEN e IS NULL OR e > 0 THEN a * due_day END AS r_lin_due
+    FROM dlate
+    UNION ALL BY NAME
+    -- closed inside a window: the open part becomes the closed part
+    SELECT ck, due_date + e AS d,
+           CASE WHEN e < 90 THEN -a END AS r_lin, CASE WHEN e < 90 THEN -a * due_day END AS r_lin_due,
+           CASE WHEN e < 90 THEN a * e END AS r_done,
+           CASE WHEN e > 90 THEN -a END AS y_lin, CASE WHEN e > 90 THEN -a * due_day END AS y_lin_due,
+           CASE WHEN e > 90 THEN a * e END AS y_done
+    FROM dlate WHERE e > 0 AND e < 455 AND e <> 90
+    UNION ALL BY NAME
+    SELECT ck, due_date + 90 AS d, -a AS r_amt,
+           CASE WHEN e IS NULL OR e >= 90 THEN -a END AS r_lin,
+           CASE WHEN e IS NULL OR e >= 90 THEN -a * due_day END AS r_lin_due,
+           CASE WHEN e < 90 THEN -a * e END AS r_done,
+           a AS y_amt, CASE WHEN e IS NULL OR e > 90 THEN a END AS y_lin,
+           CASE WHEN e IS NULL OR e > 90 THEN a * due_day END AS y_lin_due, CASE WHEN e <= 90 THEN a * e END AS y_done
+    FROM dlate
+    UNION ALL BY NAME
+    SELECT ck, due_date + 455 AS d, -a AS y_amt,
+           CASE WHEN e IS NULL OR e >= 455 THEN -a END AS y_lin,
+           CASE WHEN e IS NULL OR e >= 455 THEN -a * due_day END AS y_lin_due,
+           CASE WHEN e < 455 THEN -a * e END AS y_done
+    FROM dlate
     UNION ALL BY NAME
     SELECT ck, due_date AS d, 1 AS disp_n FROM lived WHERE disputed
     UNION ALL BY NAME
@@ -153,7 +198,10 @@ g AS (
            sum(set_n) OVER w AS set_n, sum(set_amt) OVER w AS set_amt,
            sum(late_n) OVER w AS late_n, sum(late_w) OVER w AS late_w,
            sum(known_n) OVER w AS known_n, sum(known_late) OVER w AS known_late,
-           sum(disp_n) OVER w AS disp_n, sum(dun_n) OVER w AS dun_n
+           sum(disp_n) OVER w AS disp_n, sum(dun_n) OVER w AS dun_n,
+           sum(r_amt) OVER w AS r_amt, sum(r_lin) OVER w AS r_lin, sum(r_lin_due) OVER w AS r_lin_due,
+           sum(r_done) OVER w AS r_done, sum(y_amt) OVER w AS y_amt, sum(y_lin) OVER w AS y_lin,
+           sum(y_lin_due) OVER w AS y_lin_due, sum(y_done) OVER w AS y_done
     FROM (
         SELECT * FROM (
             SELECT ck + (d - DATE '1800-01-01') AS key, false AS is_probe,
@@ -161,7 +209,9 @@ g AS (
                    over_amt::DOUBLE AS over_amt, over_due::DOUBLE AS over_due, set_n::DOUBLE AS set_n,
                    set_amt::DOUBLE AS set_amt, late_n::DOUBLE AS late_n, late_w::DOUBLE AS late_w,
                    known_n::DOUBLE AS known_n, known_late::DOUBLE AS known_late, disp_n::DOUBLE AS disp_n,
-                   dun_n::DOUBLE AS dun_n
+                   dun_n::DOUBLE AS dun_n, r_amt::DOUBLE AS r_amt, r_lin::DOUBLE AS r_lin,
+                   r_lin_due::DOUBLE AS r_lin_due, r_done::DOUBLE AS r_done, y_amt::DOUBLE AS y_amt,
+                   y_lin::DOUBLE AS y_lin, y_lin_due::DOUBLE AS y_lin_due, y_done::DOUBLE AS y_done
             FROM events WHERE d IS NOT NULL
             UNION ALL BY NAME
             SELECT obs_n, kind, key, true AS is_probe FROM probes
@@ -191,6 +241,14 @@ joined AS (
            coalesce(c.known_late, 0) - coalesce(s.known_late, 0) AS known_late,
            coalesce(c.disp_n, 0) - coalesce(s.disp_n, 0) AS disp_n,
            coalesce(c.dun_n, 0) - coalesce(s.dun_n, 0) AS dun_n,
+           coalesce(c.r_amt, 0) - coalesce(s.r_amt, 0) AS r_amt,
+           coalesce(c.r_lin, 0) - coalesce(s.r_lin, 0) AS r_lin,
+           coalesce(c.r_lin_due, 0) - coalesce(s.r_lin_due, 0) AS r_lin_due,
+           coalesce(c.r_done, 0) - coalesce(s.r_done, 0) AS r_done,
+           coalesce(c.y_amt, 0) - coalesce(s.y_amt, 0) AS y_amt,
+           coalesce(c.y_lin, 0) - coalesce(s.y_lin, 0) AS y_lin,
+           coalesce(c.y_lin_due, 0) - coalesce(s.y_lin_due, 0) AS y_lin_due,
+           coalesce(c.y_done, 0) - coalesce(s.y_done, 0) AS y_done,
            coalesce(c3.set_amt, 0) - coalesce(s.set_amt, 0) AS set_amt_90,
            coalesce(c3.late_w, 0) - coalesce(s.late_w, 0) AS late_w_90,
            coalesce(c3.dun_n, 0) - coalesce(s.dun_n, 0) AS dun_n_90,
@@ -220,13 +278,18 @@ windows AS (
            set_amt_90 - set_amt_365 AS amt_prior, late_w_90 - late_w_365 AS w_prior,
            CASE WHEN known_n > 0 THEN known_late / known_n ELSE 0 END AS late_rate,
            known_n - known_n_365 AS known_12m, known_late - known_late_365 AS late_12m,
-           known_n - known_n_90 AS known_3m, known_late - known_late_90 AS late_3m
+           known_n - known_n_90 AS known_3m, known_late - known_late_90 AS late_3m,
+           -- days late so far of the invoices due in each window: open part a * (R - due) + closed part
+           (ref_date - DATE '2000-01-01') * r_lin - r_lin_due + r_done AS r_w,
+           (ref_date - DATE '2000-01-01') * y_lin - y_lin_due + y_done AS y_w
     FROM joined
 ),
 recent AS (
     SELECT *,
            CASE WHEN amt_12m > 0 THEN w_12m / amt_12m ELSE avg_days_late END AS days_late_12m,
-           CASE WHEN known_12m > 0 THEN late_12m / known_12m ELSE late_rate END AS late_rate_12m
+           CASE WHEN known_12m > 0 THEN late_12m / known_12m ELSE late_rate END AS late_rate_12m,
+           -- nothing due in the year before: the settled history stands in, so the trend reads 0
+           CASE WHEN y_amt > 0 THEN y_w / y_amt ELSE avg_days_late END AS due_late_prior
     FROM windows
 )
 SELECT obs_kind, obs_id, client_id, ref_date, invoice_date, due_date, settle_date,
@@ -249,5 +312,8 @@ SELECT obs_kind, obs_id, client_id, ref_date, invoice_date, due_date, settle_dat
        CASE WHEN known_3m > 0 THEN late_3m / known_3m ELSE late_rate_12m END::DOUBLE AS late_rate_3m,
        known_3m::DOUBLE AS n_known_3m, late_3m::DOUBLE AS n_late_3m,
        CASE WHEN known_n_90 > 0 THEN known_late_90 / known_n_90 ELSE late_rate END::DOUBLE AS late_rate_before_3m,
+       due_late_prior::DOUBLE AS due_late_prior,
+       CASE WHEN r_amt > 0 THEN r_w / r_amt ELSE due_late_prior END::DOUBLE AS due_late_3m,
+       greatest(r_amt, 0) / 100.0 AS due_amount_3m,
        month(issue_date)::DOUBLE AS month
 FROM recent

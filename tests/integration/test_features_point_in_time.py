@@ -152,6 +152,36 @@ def test_settled_history_weights_days_late_by_amount(hand):
     assert b4["n_disputes"] == 1  # B-3 disputed, due 09/04 <= 30/04
 
 
+@pytest.mark.parametrize(
+    ("obs_id", "recent", "prior"),
+    [
+        # issued 10/03, sees 09/03; due in the 90 days up to it: B-1 1 000 due 31/01, still open
+        # (paid 20/03, later): 38 days so far; B-2 500 due 02/03 paid early: 0. (38 000 + 0) / 1 500.
+        # Nothing due before that: the settled history (B-2, 0 days late) stands in.
+        ("B-3", 38_000 / 1_500, 0.0),
+        # issued 01/05, sees 30/04: B-2 0 days, B-3 200 due 09/04 unpaid: 21 days; B-1 (due 31/01,
+        # 90 days before 30/04) now in the year before, settled 49 days late.
+        ("B-4", 200 * 21 / 700, 49.0),
+    ],
+)
+def test_lateness_by_due_date_counts_open_invoices_at_their_lateness_so_far(hand, obs_id, recent, prior):
+    row = features.invoice_features(hand.cursor(), late_days=30).set_index("obs_id").loc[obs_id]
+    assert row["due_late_3m"] == pytest.approx(recent)
+    assert row["due_late_prior"] == pytest.approx(prior)
+
+
+def test_lateness_by_due_date_of_clients_at_a_date(hand):
+    clients = features.client_features(hand.cursor(), D(2024, 5, 20), late_days=30).set_index("client_id")
+    # 20/05 - 90 days = 20/02. B1: B-2 500 (0 days) and B-3 200 open since 09/04 (41 days) are recent;
+    # B-1 1 000 (49 days late) is older. A0: A-2 7 000 due 31/03 open, 50 days; A-1 due 01/02 paid 74 late.
+    assert clients.loc["B1", "due_late_3m"] == pytest.approx(200 * 41 / 700)  # 11.71
+    assert clients.loc["B1", "due_late_prior"] == 49
+    assert clients.loc["B1", "due_amount_3m"] == 700
+    assert (clients.loc["A0", "due_late_3m"], clients.loc["A0", "due_late_prior"]) == (50, 74)
+    matrix = features.matrix(clients)
+    assert matrix.loc[clients.index == "A0", "due_late_trend"].item() == -24  # 50 - 74: improving
+
+
 def test_client_features_at_a_date_leave_out_non_credit_accounts(hand):
     clients = features.client_features(hand.cursor(), D(2024, 5, 20), late_days=30).set_index("client_id")
     assert list(clients.index) == ["A0", "B1"]
@@ -267,6 +297,10 @@ def test_changing_everything_after_a_date_leaves_earlier_invoice_features_identi
     ]
     assert len(before[0]) > 1000  # a real history, not an empty comparison
     pd.testing.assert_frame_equal(before[0], before[1], check_exact=True)
+    # every model input is derived from those columns alone, and is identical too
+    matrices = [features.matrix(f) for f in before]
+    assert list(matrices[0].columns) == list(features.FEATURES)
+    pd.testing.assert_frame_equal(matrices[0], matrices[1], check_exact=True)
     # and the training labels known the day before the cut are the same
     known_before = (CUT - pd.Timedelta(days=1)).date()
     labels = [
@@ -278,6 +312,7 @@ def test_changing_everything_after_a_date_leaves_earlier_invoice_features_identi
     # the change did reach the later invoices: the comparison above could have failed
     after = [f[f["invoice_date"] >= CUT].set_index("obs_id") for f in (original, rewritten)]
     assert not np.allclose(after[0]["open_amount"], after[1].loc[after[0].index, "open_amount"])
+    assert not np.allclose(after[0]["due_late_3m"], after[1].loc[after[0].index, "due_late_3m"])
 
 
 def test_changing_everything_after_a_date_leaves_earlier_scores_identical(two_ledgers):
