@@ -75,7 +75,8 @@ def fmt_amount(value: float | Decimal | None, lang: str | None = None, currency:
     """`1 234 567,89 €` in French, `€1,234,567.89` in English; empty for a missing value."""
     if value is None or value != value:  # NaN
         return ""
-    pattern = None if decimals == 2 else ("#,##0 ¤" if (lang or default_language()) == "fr" else "¤#,##0")
+    # babel's own French pattern puts a no-break space before the symbol: keep it without cents too
+    pattern = None if decimals == 2 else ("#,##0\u00a0¤" if (lang or default_language()) == "fr" else "¤#,##0")
     return format_currency(value, currency, format=pattern, locale=_locale(lang), currency_digits=decimals == 2)
 
 

@@ -35,6 +35,12 @@ def test_amounts_follow_the_language(lang, expected):
     assert i18n.fmt_amount(1234567.89, lang) == expected
 
 
+def test_whole_euro_amounts_keep_the_no_break_space_before_the_symbol():
+    # 1 234 568 € : U+202F between thousands, U+00A0 before €, as with cents
+    assert i18n.fmt_amount(1234567.89, "fr", decimals=0) == "1\u202f234\u202f568\u00a0€"
+    assert i18n.fmt_amount(1234567.89, "en", decimals=0) == "€1,234,568"
+
+
 def test_dates_and_rates_in_french():
     assert i18n.fmt_date(dt.date(2025, 12, 31), "fr") == "31/12/2025"
     assert i18n.fmt_pct(0.559, "fr") == "55,9\u202f%"
