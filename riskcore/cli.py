@@ -105,12 +105,12 @@ def cmd_score(args: argparse.Namespace) -> int:
     from riskcore import scoring
 
     store = _store(args)
-    table = scoring.score_table(store, _as_of(args, store))
+    table = scoring.score_table(store, _as_of(args, store), args.lang)
     if args.csv:
         table.to_csv(args.csv, index=False)
         print(t("cli.written", args.lang, path=args.csv, rows=len(table)))
-    elif args.json:
-        print_json(table.to_dict(orient="records"))
+    elif args.json:  # a missing limit is null, not NaN (which JSON does not have)
+        print_json(table.astype(object).where(table.notna(), None).to_dict(orient="records"))
     else:
         print(table.to_string(index=False))
     return EXIT_OK
@@ -119,12 +119,13 @@ def cmd_score(args: argparse.Namespace) -> int:
 def cmd_evaluate(args: argparse.Namespace) -> int:
     from riskcore import scoring
 
-    result = scoring.evaluate(_store(args), args.split_date, late_days=args.late_days)
+    result = scoring.evaluate(_store(args), args.split_date, late_days=args.late_days, lang=args.lang)
     if args.json:
         print_json(result)
     else:
         for key, value in result.items():
-            print(f"{key}: {value}")
+            if key != "warnings":
+                print(f"{key}: {value}")
     for warning in result.get("warnings", []):
         print(warning, file=sys.stderr)
     return EXIT_OK
@@ -139,9 +140,10 @@ def cmd_legal_table(args: argparse.Namespace) -> int:
         table.to_csv(args.csv, index=False)
         print(t("cli.written", args.lang, path=args.csv, rows=len(table)))
     elif args.json:
-        print_json(table.to_dict(orient="records"))
+        # D441-6 asks to disclose the disputed invoices left out and to say HT or TTC: keep them with the rows
+        print_json({"as_of": args.as_of, **table.attrs, "brackets": table.to_dict(orient="records")})
     else:
-        print(table.to_string(index=False))
+        print(legal.render_table(table, args.as_of, args.lang))
     return EXIT_OK
 
 
