@@ -1,0 +1,62 @@
+"""Retards / Late payers: segments, trends, by sales rep and sector, dunning coverage, chase-first list."""
+
+import streamlit as st
+
+from riskcore import charts, dunning
+from riskcore.ui import cached, frame, tables, views, widgets
+
+CHASE_COLUMNS = [
+    "client_id",
+    "name",
+    "overdue",
+    "max_days_past_due",
+    "p_late",
+    "grade",
+    "last_dunning_date",
+    "last_dunning_level",
+    "sales_rep",
+]
+
+ctx = frame.context()
+widgets.title(ctx, "late_payers")
+widgets.require_data(ctx)
+
+with widgets.guard(ctx):
+    widgets.kpi_cards(ctx, views.cards(ctx, views.LATE_CARDS, cached.monthly_series(ctx)))
+
+    segments = cached.late_payer_segments(ctx)
+    left, right = st.columns(2)
+    with left:
+        widgets.chart(views.segment_chart(ctx, segments), key="late.segments")
+    with right:
+        widgets.chart(charts.days_trend(cached.monthly_series(ctx), ctx.lang), key="late.trend")
+
+    left, right = st.columns(2)
+    for column, dimension in ((left, "sales_rep"), (right, "sector")):
+        with column:
+            widgets.chart(views.breakdown_chart(ctx, dimension), key=f"late.by_{dimension}")
+
+    st.subheader(ctx.t("late.chase_first"))
+    st.caption(ctx.t("late.chase_first_help"))
+    clients = views.clients(ctx)
+    chase = dunning.chase_first(clients)
+    if chase.empty:
+        widgets.empty(ctx, "nothing_overdue")
+    else:
+        tables.show(ctx, chase, CHASE_COLUMNS, key="late.chase")
+        tables.exports(ctx, chase, CHASE_COLUMNS, name=ctx.t("late.export_name"), key="late.export")
+
+    st.subheader(ctx.t("late.worsening"))
+    worsening = clients[clients["worsening"].fillna(False).astype(bool)]
+    if worsening.empty:
+        widgets.empty(ctx, "no_worsening")
+    else:
+        tables.show(
+            ctx,
+            worsening,
+            ["client_id", "name", "days_late_12m", "days_late_trend", "overdue", "grade"],
+            key="late.worsening",
+        )
+
+    st.subheader(ctx.t("late.dunning_status"))
+    tables.show(ctx, views.dunning_status(ctx), None, key="late.dunning", link=None)

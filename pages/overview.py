@@ -1,0 +1,51 @@
+"""Vue d'ensemble / Overview: the CFO's page: KPI cards, aging, 24-month trend, top clients, alerts."""
+
+import streamlit as st
+
+from riskcore import charts
+from riskcore.ui import actions, cached, frame, tables, views, widgets
+
+ctx = frame.context()
+widgets.title(ctx, "overview")
+actions.show_flash()
+widgets.require_data(ctx)
+
+with widgets.guard(ctx):
+    series = cached.monthly_series(ctx)
+    widgets.kpi_cards(ctx, views.cards(ctx, views.OVERVIEW_CARDS, series))
+
+    left, right = st.columns([2, 3])
+    with left:
+        widgets.chart(charts.aging_bars(cached.aging(ctx), ctx.lang), key="overview.aging")
+    with right:
+        widgets.chart(charts.trend(series, ctx.lang), key="overview.trend")
+
+    clients = views.clients(ctx)
+    left, right = st.columns([3, 2])
+    with left:
+        st.subheader(ctx.t("overview.top10"))
+        top = clients.sort_values("balance", ascending=False).head(10)
+        tables.show(
+            ctx,
+            top,
+            ["client_id", "name", "balance", "overdue", "grade", "credit_limit", "utilisation"],
+            key="overview.top10",
+        )
+    with right:
+        st.subheader(ctx.t("overview.alerts"))
+        alerts = views.alerts(ctx, clients)
+        if not alerts:
+            widgets.empty(ctx, "no_alert")
+        for alert in alerts:
+            with st.expander(
+                ctx.t(f"alert.{alert.key}", n=alert.count, **widgets.alert_params(ctx, alert.params)),
+                icon=":material/warning:",
+            ):
+                tables.show(
+                    ctx,
+                    alert.rows,
+                    list(alert.columns),
+                    key=f"overview.alert.{alert.key}",
+                    limit=50,
+                    truncated="table.truncated_top",
+                )

@@ -1,0 +1,215 @@
+"""What the buttons do: one core call each, with progress, the outcome as a message, and a rerun.
+
+Roles are checked by the core (riskcore.auth.require); a refusal arrives as a domain error
+and is shown as a message, like any other EncoursError.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+import streamlit as st
+
+from riskcore import auth, dunning
+from riskcore.errors import EncoursError
+from riskcore.i18n import t
+from riskcore.store import clear_ledger
+
+if TYPE_CHECKING:
+    from riskcore.ui.frame import Context
+    from riskcore.ui.uploads import Staged
+
+_REPORT = "_encours_import_report"
+_FLASH = "_encours_flash"
+
+
+def flash(kind: str, message: str) -> None:
+    """A message shown once, after the rerun that follows an action."""
+    st.session_state[_FLASH] = (kind, message)
+
+
+def show_flash() -> None:
+    """Show (and forget) the message left by the last action."""
+    kind, message = st.session_state.pop(_FLASH, (None, None))
+    if kind == "success":
+        st.success(message, icon=":material/check_circle:")
+    elif kind == "error":
+        st.error(message, icon=":material/error:")
+    elif kind == "info":
+        st.info(message, icon=":material/info:")
+
+
+def _fail(ctx: Context, exc: EncoursError) -> None:
+    st.error(exc.message(ctx.lang), icon=":material/error:")
+
+
+# --- data ------------------------------------------------------------------------------------
+
+
+def import_files(
+    ctx: Context,
+    files: Sequence[Staged],
+    previews: Sequence[Any],
+    mappings: Sequence[dict[str, str | None]],
+    *,
+    terms_days: int | None,
+    collective_as_client: bool,
+) -> None:
+    """Validate and load the uploaded files in one transaction, keeping the report for display."""
+    from riskcore import ingest
+    from riskcore.ui.uploads import corrections
+
+    try:
+        with st.spinner(ctx.t("data.importing", n=len(files)), show_time=True):
+            report = ingest.import_files(
+                ctx.store,
+                [f.path for f in files],
+                mappings=corrections(previews, mappings),
+                terms_days=terms_days,
+                collective_as_client=collective_as_client,
+                user=ctx.user,
+                file_names={f.path: f.name for f in files},
+            )
+    except EncoursError as exc:
+        _fail(ctx, exc)
+        return
+    st.session_state[_REPORT] = report
+    st.rerun()
+
+
+def show_last_report(ctx: Context) -> None:
+    """The validation report of the last import of this session: per file, then every problem."""
+    report = st.session_state.get(_REPORT)
+    if report is None:
+        return
+    from riskcore.ui import tables
+
+    with st.container(key="data.report"):
+        st.subheader(ctx.t("data.report"))
+        if report.refused:
+            st.error(ctx.t("data.refused"), icon=":material/block:")
+        elif report.ok:
+            st.success(ctx.t("data.imported"), icon=":material/check_circle:")
+        rows = pd.DataFrame(
+            [
+                {
+                    "file_name": f.file_name,
+                    "kind": t(f"ingest.kinds.{f.kind}", ctx.lang),
+                    "rows_read": f.rows_read,
+                    "rows_loaded": f.rows_loaded,
+                    "rows_rejected": f.rows_rejected,
+                }
+                for f in report.files
+            ]
+        )
+        tables.show(ctx, rows, list(rows.columns), key="data.report_files", link=None)
+        for f in report.files:
+            lines = f.render(ctx.lang)[1:]  # the first line repeats the file name shown as the title
+            if f.problems or f.notes or f.unmatched_headers:
+                with st.expander(ctx.t("data.details", file=f.file_name), expanded=bool(f.problems)):
+                    st.text("\n".join(line.strip() for line in lines))
+
+
+def load_demo(ctx: Context) -> None:
+    """Replace the workspace with the demo ledger (admin only)."""
+    from riskcore import demo
+
+    try:
+        auth.require(ctx.user, "manage_workspace")
+        with st.spinner(ctx.t("data.loading_demo"), show_time=True):
+            demo.load_demo(ctx.store)
+    except EncoursError as exc:
+        _fail(ctx, exc)
+        return
+    flash("success", ctx.t("data.demo_loaded"))
+    st.rerun()
+
+
+def clear_workspace(ctx: Context) -> None:
+    """Delete every ledger row, decision and import record (admin only)."""
+    try:
+        auth.require(ctx.user, "manage_workspace")
+        with ctx.store.transaction() as cur:
+            clear_ledger(cur)
+    except EncoursError as exc:
+        _fail(ctx, exc)
+        return
+    st.session_state.pop(_REPORT, None)
+    flash("success", ctx.t("data.cleared"))
+    st.rerun()
+
+
+# --- credit limits and dunning ---------------------------------------------------------------
+
+
+def propose_limit(ctx: Context, client_id: str, new_limit: float, reason: str, suggested: float | None) -> None:
+    """limits.propose: applied at once within the threshold, else queued for a second person."""
+    from riskcore import limits
+
+    try:
+        decision = limits.propose(ctx.store, ctx.user, client_id, float(new_limit), reason, suggested_limit=suggested)
+    except EncoursError as exc:
+        _fail(ctx, exc)
+        return
+    flash(
+        "success" if decision.status == "applied" else "info",
+        ctx.t(f"limits.outcome_{decision.status}", client=client_id),
+    )
+    st.rerun()
+
+
+def decide_limit(ctx: Context, decision_id: int, approve: bool) -> None:
+    """limits.decide: approve (the limit is applied) or reject a pending proposal."""
+    from riskcore import limits
+
+    try:
+        decision = limits.decide(ctx.store, ctx.user, decision_id, approve)
+    except EncoursError as exc:
+        _fail(ctx, exc)
+        return
+    flash("success", ctx.t(f"limits.outcome_{decision.status}", client=decision.client_id))
+    st.rerun()
+
+
+def record_dunning(
+    ctx: Context,
+    client_id: str,
+    action_date: dt.date,
+    level: int,
+    channel: str,
+    invoice_id: str | None,
+    outcome: str | None,
+    promise_date: dt.date | None,
+) -> None:
+    """Record one dunning action through the core, then rerun to show it."""
+    try:
+        dunning.record_action(
+            ctx.store, ctx.user, client_id, action_date, level, channel, invoice_id, outcome, promise_date
+        )
+    except EncoursError as exc:
+        _fail(ctx, exc)
+        return
+    flash("success", ctx.t("dunning.recorded"))
+    st.rerun()
+
+
+def retrain(ctx: Context) -> None:
+    """Refit the scoring model on the whole ledger, showing progress; scores are then recomputed."""
+    from riskcore import scoring
+
+    try:
+        auth.require(ctx.user, "manage_workspace")
+        with st.status(ctx.t("model.training"), expanded=False) as status:
+            card = scoring.fit_model(ctx.store, ctx.as_of, force=True)
+            status.update(label=ctx.t("model.trained"), state="complete")
+    except EncoursError as exc:
+        _fail(ctx, exc)
+        return
+    from riskcore.ui import cached
+
+    cached.clear()
+    flash("success", ctx.t("model.trained_card", model=card.get("model", "—")))
+    st.rerun()

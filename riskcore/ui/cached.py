@@ -1,0 +1,206 @@
+"""Every read the pages make, cached on (database file, data version, arguments).
+
+The data version is bumped by each write (riskcore.store), so a cached figure is never
+stale and never comes from another workspace. Results are language-free: pages translate
+on display, so switching language costs no recomputation.
+
+Per-client tables (scores with their reasons, suggested limits, the merged client table)
+are kept with st.cache_resource: st.cache_data would unpickle tens of thousands of reason
+objects on every run (~1 s on a 20 000-client ledger). Callers treat them as read-only;
+pandas' copy-on-write keeps derived frames from writing back into them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+import streamlit as st
+
+from riskcore.filters import Filters
+from riskcore.store import open_store
+from riskcore.ui import queries
+
+if TYPE_CHECKING:
+    from riskcore.ui.frame import Context
+
+_MAX = 128
+
+
+def _function(path: str) -> Any:
+    module, name = path.rsplit(".", 1)
+    return getattr(importlib.import_module(module), name)
+
+
+@st.cache_data(show_spinner=False, max_entries=_MAX)
+def _with_cursor(db: str, version: int, func: str, args: tuple, kwargs: tuple) -> Any:
+    return _function(func)(open_store(db).cursor(), *args, **dict(kwargs))
+
+
+@st.cache_resource(show_spinner=False, max_entries=_MAX)
+def _with_store(db: str, version: int, func: str, args: tuple, kwargs: tuple) -> Any:
+    return _function(func)(open_store(db), *args, **dict(kwargs))
+
+
+def read(ctx: Context, func: str, *args: object, **kwargs: object) -> Any:
+    """`func(cursor, *args, **kwargs)` (a dotted riskcore path), cached on the data version."""
+    return _with_cursor(ctx.db, ctx.version, func, args, tuple(sorted(kwargs.items())))
+
+
+def read_store(ctx: Context, func: str, *args: object, **kwargs: object) -> Any:
+    """`func(store, *args, **kwargs)` for core functions that take the Store, cached alike."""
+    return _with_store(ctx.db, ctx.version, func, args, tuple(sorted(kwargs.items())))
+
+
+def clear() -> None:
+    """Drop every cached read (tests call it between workspaces)."""
+    for fn in (_with_cursor, _with_store, _suggested, _clients, _client_names, last_date, filter_options):
+        fn.clear()
+
+
+# --- frame -----------------------------------------------------------------------------------
+
+
+@st.cache_data(show_spinner=False, max_entries=_MAX)
+def last_date(db: str, version: int) -> dt.date | None:
+    """The default as-of date of the workspace."""
+    from riskcore.store import last_date as _last
+
+    value = _last(open_store(db).cursor())
+    return value.date() if isinstance(value, dt.datetime) else value
+
+
+@st.cache_data(show_spinner=False, max_entries=_MAX)
+def filter_options(db: str, version: int) -> dict[str, tuple[str, ...]]:
+    return queries.filter_options(open_store(db).cursor())
+
+
+@st.cache_resource(show_spinner=False, max_entries=_MAX)
+def _client_names(db: str, version: int) -> dict[str, str]:
+    choices = _with_cursor(db, version, "riskcore.ui.queries.client_choices", (), ())
+    return dict(zip(choices["client_id"].tolist(), choices["name"].tolist(), strict=True))
+
+
+def client_names(ctx: Context) -> dict[str, str]:
+    """Every client's name by id (the id when it has none), in name order, for pickers and labels."""
+    return _client_names(ctx.db, ctx.version)
+
+
+def import_history(ctx: Context) -> pd.DataFrame:
+    return read(ctx, "riskcore.ui.queries.import_history")
+
+
+def ledger_counts(ctx: Context) -> dict[str, int]:
+    return read(ctx, "riskcore.ui.queries.ledger_counts")
+
+
+# --- KPIs (riskcore.kpi, riskcore.legal) ----------------------------------------------------
+
+
+def snapshot(ctx: Context, as_of: dt.date | None = None) -> dict:
+    return read(ctx, "riskcore.kpi.snapshot", as_of or ctx.as_of, ctx.filters)
+
+
+def aging(ctx: Context, basis: str = "due") -> pd.DataFrame:
+    return read(ctx, "riskcore.kpi.aging", ctx.as_of, ctx.filters, basis=basis)
+
+
+def open_items(ctx: Context, client_id: str | None = None) -> pd.DataFrame:
+    return read(ctx, "riskcore.kpi.open_items", ctx.as_of, ctx.filters, client_id=client_id)
+
+
+def monthly_series(ctx: Context, months: int = 24) -> pd.DataFrame:
+    return read(ctx, "riskcore.kpi.monthly_series", ctx.as_of, months, ctx.filters)
+
+
+def by_client(ctx: Context) -> pd.DataFrame:
+    return read(ctx, "riskcore.kpi.by_client", ctx.as_of, ctx.filters)
+
+
+def concentration(ctx: Context, basis: str, level: str) -> Any:
+    return read(ctx, "riskcore.kpi.concentration", ctx.as_of, basis=basis, level=level, filters=ctx.filters)
+
+
+def late_payer_segments(ctx: Context) -> pd.DataFrame:
+    return read(ctx, "riskcore.kpi.late_payer_segments", ctx.as_of, ctx.filters)
+
+
+def breakdown(ctx: Context, dimension: str) -> pd.DataFrame:
+    return read(ctx, "riskcore.kpi.breakdown", ctx.as_of, dimension, ctx.filters)
+
+
+def dispute_reasons(ctx: Context) -> pd.DataFrame:
+    return read(ctx, "riskcore.kpi.dispute_reasons", ctx.as_of, ctx.filters)
+
+
+def invoice_flags(ctx: Context) -> pd.DataFrame:
+    return read(ctx, "riskcore.kpi.invoice_flags", ctx.as_of, ctx.filters)
+
+
+def payment_history(ctx: Context, client_id: str) -> pd.DataFrame:
+    return read(ctx, "riskcore.kpi.payment_history", client_id, ctx.as_of)
+
+
+def penalties(ctx: Context, client_id: str | None = None) -> pd.DataFrame:
+    return read(ctx, "riskcore.legal.penalties", ctx.as_of, ctx.filters, client_id=client_id)
+
+
+# --- scores and limits (riskcore.scoring, riskcore.limits) -----------------------------------
+
+
+def client_scores(ctx: Context) -> pd.DataFrame:
+    return read_store(ctx, "riskcore.scoring.client_scores", ctx.as_of)
+
+
+@st.cache_resource(show_spinner=False, max_entries=_MAX)
+def _suggested(db: str, version: int, as_of: dt.date) -> pd.DataFrame:
+    from riskcore import limits
+
+    scores = _with_store(db, version, "riskcore.scoring.client_scores", (as_of,), ())
+    return limits.suggest(open_store(db).cursor(), scores, as_of)
+
+
+def suggested_limits(ctx: Context) -> pd.DataFrame:
+    """limits.suggest on the cached scores (not re-hashing the scores frame on every run)."""
+    return _suggested(ctx.db, ctx.version, ctx.as_of)
+
+
+@st.cache_resource(show_spinner=False, max_entries=_MAX)
+def _clients(db: str, version: int, as_of: dt.date, filters: Filters) -> pd.DataFrame:
+    by_client = _with_cursor(db, version, "riskcore.kpi.by_client", (as_of, filters), ())
+    scores = _with_store(db, version, "riskcore.scoring.client_scores", (as_of,), ())
+    suggested = _suggested(db, version, as_of)
+    table = by_client.merge(scores[["client_id", "score", "grade", "p_late", "reasons"]], on="client_id", how="left")
+    return table.merge(
+        suggested[["client_id", "suggested_limit", "limit_reasons", "alert"]], on="client_id", how="left"
+    )
+
+
+def clients(ctx: Context) -> pd.DataFrame:
+    """kpi.by_client with each client's score, grade, probability of late payment and suggested limit."""
+    return _clients(ctx.db, ctx.version, ctx.as_of, ctx.filters)
+
+
+def pending_decisions(ctx: Context) -> pd.DataFrame:
+    return read(ctx, "riskcore.limits.pending")
+
+
+def limit_history(ctx: Context, client_id: str | None = None) -> pd.DataFrame:
+    return read(ctx, "riskcore.limits.history", client_id=client_id)
+
+
+# --- one client ------------------------------------------------------------------------------
+
+
+def client_profile(ctx: Context, client_id: str) -> dict:
+    return read(ctx, "riskcore.ui.queries.client_profile", client_id)
+
+
+def dunning_history(ctx: Context, client_id: str) -> pd.DataFrame:
+    return read(ctx, "riskcore.ui.queries.dunning_history", client_id)
+
+
+def disputes(ctx: Context, client_id: str) -> pd.DataFrame:
+    return read(ctx, "riskcore.ui.queries.disputes", client_id)

@@ -1,0 +1,69 @@
+"""Cell formatters for tables: babel's symbols for the language, applied at table speed.
+
+Tables keep numeric columns (so they sort by value and stay right-aligned) and only their
+display text is formatted. Calling babel per cell costs ~20 µs, too slow for thousands of
+cells, so each formatter is built once from babel's own output for the language.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import cache
+
+from babel.numbers import get_decimal_symbol, get_group_symbol
+
+from riskcore import config
+from riskcore.i18n import LOCALES, fmt_amount, fmt_date, fmt_number, fmt_pct
+
+Formatter = Callable[[object], str]
+
+
+def _missing(value: object) -> bool:
+    return value is None or value != value  # None, NaN, pd.NA
+
+
+def _number(value: float, decimals: int, group: str, decimal: str) -> str:
+    text = f"{abs(value):,.{decimals}f}".replace(",", "\x00").replace(".", decimal).replace("\x00", group)
+    return ("-" if value < 0 and text.strip("0,. \u202f\xa0") else "") + text
+
+
+@cache
+def amount(lang: str, decimals: int = 0) -> Formatter:
+    """`1 234 568 €` (fr) / `€1,234,568` (en), as i18n.fmt_amount writes it."""
+    locale = LOCALES[lang]
+    group, decimal = get_group_symbol(locale), get_decimal_symbol(locale)
+    currency = config.get().app.currency
+    zero = fmt_number(0, lang, decimals)
+    prefix, _, suffix = fmt_amount(0, lang, currency, decimals).partition(zero)
+
+    def format_amount(value: object) -> str:
+        if _missing(value):
+            return ""
+        text = _number(float(value), decimals, group, decimal)  # type: ignore[arg-type]
+        sign, digits = ("-", text[1:]) if text.startswith("-") else ("", text)
+        return f"{sign}{prefix}{digits}{suffix}"
+
+    return format_amount
+
+
+@cache
+def number(lang: str, decimals: int = 0) -> Formatter:
+    """`1 234,5` (fr) / `1,234.5` (en)."""
+    locale = LOCALES[lang]
+    group, decimal = get_group_symbol(locale), get_decimal_symbol(locale)
+    return lambda value: "" if _missing(value) else _number(float(value), decimals, group, decimal)  # type: ignore[arg-type]
+
+
+@cache
+def pct(lang: str, decimals: int = 1) -> Formatter:
+    """A fraction as `55,9 %` (fr) / `55.9%` (en)."""
+    base = number(lang, decimals)
+    _, _, suffix = fmt_pct(0, lang, decimals).partition(fmt_number(0, lang, decimals))
+    return lambda value: "" if _missing(value) else base(float(value) * 100) + suffix  # type: ignore[arg-type]
+
+
+@cache
+def date(lang: str) -> Formatter:
+    """`31/12/2025`."""
+
+    return lambda value: "" if _missing(value) else fmt_date(value, lang)  # type: ignore[arg-type]

@@ -1,0 +1,216 @@
+"""The forms that change something: propose a limit, approve or reject one, record a dunning action.
+
+Each form only collects values and calls riskcore (through riskcore.ui.actions); the role
+checks and the approval rule live in riskcore.auth and riskcore.limits.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import pandas as pd
+import streamlit as st
+
+from riskcore import limits
+from riskcore.i18n import fmt_amount, fmt_date, fmt_number
+from riskcore.ui import actions, tables
+
+if TYPE_CHECKING:
+    from riskcore.ui.frame import Context
+    from riskcore.ui.uploads import Staged
+
+DUNNING_LEVELS = (1, 2, 3, 4, 5)
+CHANNELS = ("email", "letter", "phone", "registered_letter", "bailiff")
+
+
+def _amount(value: object) -> float | None:
+    return None if value is None or pd.isna(value) else float(value)
+
+
+def limit_form(
+    ctx: Context, clients: pd.DataFrame, names: dict[str, str], *, key: str, client_id: str | None = None
+) -> None:
+    """Propose a new limit with a mandatory reason; says beforehand whether a second person must approve.
+
+    `clients` holds views.clients rows; with `client_id` the form is for that client only.
+    """
+    ids = [client_id] if client_id else clients["client_id"].tolist()
+    if not ids:
+        return
+    chosen = st.selectbox(
+        ctx.t("limits.client" if client_id else "limits.client_in_table"),
+        ids,
+        key=f"{key}.client",
+        disabled=client_id is not None,
+        format_func=lambda c: f"{names.get(c, c)} ({c})",
+    )
+    rows = clients.loc[clients["client_id"] == chosen]
+    row = rows.iloc[0] if len(rows) else pd.Series(dtype=object)  # a client outside the filters has no line
+    current, suggested = _amount(row.get("credit_limit")), _amount(row.get("suggested_limit"))
+    st.caption(
+        ctx.t(
+            "limits.current_and_suggested",
+            current=fmt_amount(current, ctx.lang, decimals=0) or "—",
+            suggested=fmt_amount(suggested, ctx.lang, decimals=0) or "—",
+        )
+    )
+    left, right = st.columns([1, 2])
+    new_limit = left.number_input(
+        ctx.t("limits.new_limit"),
+        min_value=0.0,
+        value=current if current is not None else suggested or 0.0,
+        step=1000.0,
+        format="%.0f",
+        key=f"{key}.new_limit.{chosen}",
+    )
+    reason = right.text_area(
+        ctx.t("limits.reason"), key=f"{key}.reason", height=80, placeholder=ctx.t("limits.reason_hint")
+    )
+    if limits.needs_approval(current, new_limit):
+        st.info(ctx.t("limits.needs_approval"), icon=":material/how_to_reg:")
+    allowed = ctx.user.can("propose_limit")
+    if st.button(ctx.t("limits.submit"), key=f"{key}.submit", type="primary", disabled=not allowed):
+        actions.propose_limit(ctx, chosen, new_limit, reason, suggested)
+    if not allowed:
+        st.caption(ctx.t("data.role_needed", role=ctx.t(f"role.{ctx.user.role}")))
+
+
+def approval_queue(ctx: Context, pending: pd.DataFrame, names: dict[str, str], *, key: str) -> None:
+    """Each pending proposal with approve and reject buttons for a person other than its proposer."""
+    if pending.empty:
+        st.info(ctx.t("empty.no_pending"), icon=":material/inbox:")
+        return
+    can_approve = ctx.user.can("approve_limit")
+    for row in pending.itertuples(index=False):
+        with st.container(border=True, key=f"{key}.{row.decision_id}"):
+            info, approve, reject = st.columns([6, 1, 1], vertical_alignment="center")
+            info.markdown(
+                ctx.t(
+                    "limits.pending_line",
+                    client=names.get(row.client_id, row.client_id),
+                    id=row.client_id,
+                    previous=fmt_amount(_amount(row.previous_limit), ctx.lang, decimals=0) or "—",
+                    new=fmt_amount(_amount(row.new_limit), ctx.lang, decimals=0),
+                    by=row.proposed_by,
+                    date=fmt_date(pd.Timestamp(row.proposed_at).date(), ctx.lang),
+                )
+            )
+            info.caption(ctx.t("limits.reason_was", reason=row.reason))
+            own = row.proposed_by == ctx.user.name
+            disabled = not can_approve or own
+            if approve.button(
+                ctx.t("limits.approve"), key=f"{key}.approve.{row.decision_id}", disabled=disabled, type="primary"
+            ):
+                actions.decide_limit(ctx, int(row.decision_id), True)
+            if reject.button(ctx.t("limits.reject"), key=f"{key}.reject.{row.decision_id}", disabled=disabled):
+                actions.decide_limit(ctx, int(row.decision_id), False)
+            if own:
+                info.caption(ctx.t("limits.own_proposal"))
+    if not can_approve:
+        st.caption(ctx.t("limits.approver_needed"))
+
+
+def history(ctx: Context, decisions: pd.DataFrame, *, key: str) -> None:
+    """Every limit decision, newest first, with its status translated."""
+    if decisions.empty:
+        st.info(ctx.t("empty.no_decisions"), icon=":material/history:")
+        return
+    columns = [
+        "proposed_at",
+        "client_id",
+        "previous_limit",
+        "new_limit",
+        "suggested_limit",
+        "status",
+        "reason",
+        "proposed_by",
+        "decided_by",
+        "decided_at",
+    ]
+    tables.show(ctx, decisions, columns, key=key)
+
+
+def dunning_form(ctx: Context, client_id: str, open_invoices: pd.DataFrame, *, key: str) -> None:
+    """Record a reminder, call, formal notice or litigation step for the client or one invoice."""
+    with st.form(key=key, clear_on_submit=True, border=True):
+        cols = st.columns(3)
+        action_date = cols[0].date_input(
+            ctx.t("dunning.date"), value=ctx.as_of or dt.date.today(), format="DD/MM/YYYY", key=f"{key}.date"
+        )
+        level = cols[1].selectbox(
+            ctx.t("dunning.level"), DUNNING_LEVELS, key=f"{key}.level", format_func=lambda lv: ctx.t(f"code.level.{lv}")
+        )
+        channel = cols[2].selectbox(
+            ctx.t("dunning.channel"),
+            CHANNELS,
+            key=f"{key}.channel",
+            format_func=lambda c: ctx.t(f"dunning.channel_{c}"),
+        )
+        invoices = ["", *open_invoices.get("invoice_id", pd.Series(dtype=str)).astype(str)]
+        invoice = cols[0].selectbox(
+            ctx.t("dunning.invoice"),
+            invoices,
+            key=f"{key}.invoice",
+            format_func=lambda i: i or ctx.t("dunning.whole_account"),
+        )
+        promise = cols[1].date_input(
+            ctx.t("dunning.promise_date"), value=None, format="DD/MM/YYYY", key=f"{key}.promise"
+        )
+        outcome = cols[2].text_input(ctx.t("dunning.outcome"), key=f"{key}.outcome")
+        submitted = st.form_submit_button(
+            ctx.t("dunning.record"), type="primary", key=f"{key}.submit", disabled=not ctx.user.can("dunning")
+        )
+    if submitted:
+        actions.record_dunning(ctx, client_id, action_date, level, channel, invoice or None, outcome or None, promise)
+    if not ctx.user.can("dunning"):
+        st.caption(ctx.t("data.role_needed", role=ctx.t(f"role.{ctx.user.role}")))
+
+
+def import_form(ctx: Context, files: Sequence[Staged], previews: list, mappings: list) -> None:
+    """Options of the batch (default terms, FEC collective account) and the import button."""
+    left, right, _ = st.columns(3)
+    terms = left.number_input(
+        ctx.t("data.terms_days"),
+        min_value=0,
+        max_value=365,
+        value=None,
+        step=1,
+        key="data.terms_days",
+        help=ctx.t("data.terms_days_help"),
+        placeholder=ctx.t("data.terms_default"),
+    )
+    collective = right.checkbox(ctx.t("data.collective"), key="data.collective", help=ctx.t("data.collective_help"))
+    allowed = ctx.user.can("import")
+    if st.button(ctx.t("data.import"), type="primary", key="data.import", disabled=not allowed):
+        actions.import_files(ctx, files, previews, mappings, terms_days=terms, collective_as_client=collective)
+    if not allowed:
+        st.caption(ctx.t("data.role_needed", role=ctx.t(f"role.{ctx.user.role}")))
+
+
+def workspace_panel(ctx: Context, counts: dict[str, int]) -> None:
+    """What the workspace holds; load the demo or clear everything (administrators, with a confirmation)."""
+    for column, (table, n) in zip(st.columns(len(counts)), counts.items(), strict=True):
+        column.metric(ctx.t(f"data.count.{table}"), fmt_number(n, ctx.lang), border=True)
+    st.caption(ctx.t("data.is_demo") if ctx.store.is_demo() else ctx.t("data.is_own"))
+    allowed = ctx.user.can("manage_workspace")
+    left, right = st.columns(2)
+    with left.container(border=True):
+        st.markdown(ctx.t("data.demo_help"))
+        if st.button(ctx.t("data.load_demo"), key="data.load_demo", disabled=not allowed, icon=":material/science:"):
+            actions.load_demo(ctx)
+    with right.container(border=True):
+        st.markdown(ctx.t("data.clear_help"))
+        sure = st.checkbox(ctx.t("data.clear_confirm"), key="data.clear_confirm", disabled=not allowed)
+        clear = st.button(
+            ctx.t("data.clear"),
+            key="data.clear",
+            type="primary",
+            disabled=not (allowed and sure),
+            icon=":material/delete_forever:",
+        )
+        if clear:
+            actions.clear_workspace(ctx)
+    if not allowed:
+        st.caption(ctx.t("data.role_needed", role=ctx.t(f"role.{ctx.user.role}")))

@@ -1,0 +1,241 @@
+"""Tables as a finance reader expects them: translated headers, numbers right-aligned and
+formatted per language, client ids that open the client file, CSV and Excel exports.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
+
+import pandas as pd
+import streamlit as st
+
+from riskcore.charts import bucket_label, is_bucket
+from riskcore.i18n import has, t
+from riskcore.ui import fmt
+
+if TYPE_CHECKING:
+    from riskcore.ui.frame import Context
+
+MAX_ROWS = 500  # formatting cost grows with cells; exports always carry every row
+
+AMOUNTS = {
+    "amount",
+    "open_amount",
+    "balance",
+    "not_due",
+    "d1_30",
+    "d31_60",
+    "d61_90",
+    "d91_plus",
+    "overdue",
+    "overdue_amount",
+    "total_outstanding",
+    "credit_limit",
+    "suggested_limit",
+    "headroom",
+    "insured_limit",
+    "revenue_12m",
+    "disputed_amount",
+    "previous_limit",
+    "new_limit",
+    "penalty",
+    "indemnity",
+    "total_due",
+    "exposure",
+    "ht_amount",
+    "provision",
+    "paid_amount",
+    "penalty_base",
+    "balance_ht",
+    "balance_ttc",
+}
+PCTS = {"utilisation", "share", "cumulative_share", "p_late", "overdue_rate"}
+DATES = {
+    "invoice_date",
+    "due_date",
+    "settle_date",
+    "last_dunning_date",
+    "proposed_at",
+    "decided_at",
+    "imported_at",
+    "action_date",
+    "promise_date",
+    "payment_date",
+    "write_off_date",
+    "month_end",
+}
+INTEGERS = {
+    "invoices",
+    "clients",
+    "days_past_due",
+    "max_days_past_due",
+    "rows",
+    "rejected",
+    "rank",
+    "days_to_pay",
+    "days_late",
+    "rows_read",
+    "rows_loaded",
+    "rows_rejected",
+    "terms_days",
+    "payment_terms_days",
+    "settled_invoices",
+    "days_since_invoice",
+}
+DECIMALS = {"score": 0, "days_late_12m": 1, "days_late_trend": 1, "avg_days_late": 1, "weighted_days_late": 1}
+
+
+def _formatter(column: str, lang: str, cents: bool) -> Any:
+    if column in AMOUNTS:
+        return fmt.amount(lang, 2 if cents else 0)
+    if column in PCTS:
+        return fmt.pct(lang)
+    if column in DATES:
+        return fmt.date(lang)
+    if column in INTEGERS:
+        return fmt.number(lang, 0)
+    if column in DECIMALS:
+        return fmt.number(lang, DECIMALS[column])
+    return None
+
+
+CODED = {
+    "status": "ui.code.status",
+    "alert": "ui.code.alert",
+    "level": "ui.code.level",
+    "last_dunning_level": "ui.code.level",
+    "dunning_status": "ui.code.dunning_status",
+}
+BUCKETED = {"bucket", "segment"}  # values named by riskcore.kpi.bucket_names / segment_names
+BOOLEANS = {"disputed", "worsening", "non_credit", "doubtful", "terms_end_of_month", "due_date_assumed"}
+
+
+def _code(value: object) -> object:
+    return int(value) if isinstance(value, float) and value.is_integer() else value  # 3.0 -> 3 (a level)
+
+
+def _codes(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Code values (buckets, statuses, alerts, yes/no) replaced by their words in `lang`."""
+    for column in frame.columns:
+        if column in BUCKETED:
+            words = {v: bucket_label(v, lang) for v in frame[column].dropna().unique() if is_bucket(v)}
+            frame[column] = frame[column].map(lambda v, w=words: w.get(v, v))
+        elif column in CODED:
+            prefix = CODED[column]
+            words = {
+                v: t(f"{prefix}.{_code(v)}", lang)
+                for v in frame[column].dropna().unique()
+                if has(f"{prefix}.{_code(v)}", lang)
+            }
+            frame[column] = frame[column].map(lambda v, w=words: w.get(v, v))
+        elif column in BOOLEANS:
+            yes, no = t("ui.common.yes", lang), t("ui.common.no", lang)
+            frame[column] = frame[column].map(lambda v, y=yes, n=no: "" if v is None or v != v else (y if v else n))
+    return frame
+
+
+def client_url(client_id: object) -> str:
+    """The client file's address relative to the app (`client?client=C042`), openable in a new tab."""
+    return f"client?client={quote(str(client_id), safe='')}"
+
+
+def header(ctx: Context, column: str) -> str:
+    """A column's translated header; bucket columns (`d31_60`) are named from their edges."""
+    if column != "not_due" and is_bucket(column):
+        return bucket_label(column, ctx.lang)
+    return ctx.t(f"col.{column}")
+
+
+def labelled(ctx: Context, frame: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
+    """`columns` of `frame` with translated headers, for exports."""
+    return frame[list(columns)].rename(columns={c: header(ctx, c) for c in columns})
+
+
+def show(
+    ctx: Context,
+    frame: pd.DataFrame,
+    columns: Sequence[str] | None,
+    *,
+    key: str,
+    link: str | None = "client_id",
+    cents: bool = False,
+    select: bool = False,
+    height: int | str = "auto",
+    limit: int = MAX_ROWS,
+    truncated: str = "table.truncated",
+) -> Any:
+    """Draw `frame[columns]` formatted; `link` becomes a link to the client file.
+
+    Returns the selection state when `select` is set (one row at a time), else None.
+    """
+    if frame.empty:
+        st.caption(ctx.t("table.empty"))
+        return None
+    columns = [c for c in (columns if columns is not None else frame.columns) if c in frame.columns]
+    if len(frame) > limit:
+        st.caption(ctx.t(truncated, shown=fmt.number(ctx.lang)(limit), total=fmt.number(ctx.lang)(len(frame))))
+        frame = frame.head(limit)
+    view = _codes(frame[columns].copy(), ctx.lang)
+    config: dict[str, Any] = {}
+    if link and link in view.columns:
+        view[link] = view[link].map(client_url)
+        config[header(ctx, link)] = st.column_config.LinkColumn(
+            header(ctx, link), display_text=r"client=(.*)$", help=ctx.t("table.open_client")
+        )
+    formats = {header(ctx, c): f for c in columns if (f := _formatter(c, ctx.lang, cents)) is not None}
+    styler = view.rename(columns={c: header(ctx, c) for c in columns}).style.format(formats, na_rep="")
+    kwargs: dict[str, Any] = {"on_select": "rerun", "selection_mode": "single-row"} if select else {}
+    return st.dataframe(
+        styler, key=key, hide_index=True, column_config=config, height=height, placeholder="—", **kwargs
+    )
+
+
+def selected_row(state: Any) -> int | None:
+    """The position of the row the reader selected in a `show(..., select=True)` table."""
+    rows = state.selection.rows if state is not None and hasattr(state, "selection") else []
+    return rows[0] if rows else None
+
+
+def xlsx_bytes(frame: pd.DataFrame, sheet: str) -> bytes:
+    """`frame` as an Excel workbook with one sheet."""
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="xlsxwriter") as writer:
+        frame.to_excel(writer, sheet_name=sheet[:31], index=False)
+    return buffer.getvalue()
+
+
+def csv_bytes(frame: pd.DataFrame, lang: str) -> bytes:
+    """`frame` as CSV the reader's spreadsheet opens: `;` and decimal comma in French, with a BOM."""
+    sep, decimal = (";", ",") if lang == "fr" else (",", ".")
+    return frame.to_csv(index=False, sep=sep, decimal=decimal, lineterminator="\n").encode("utf-8-sig")
+
+
+def exports(ctx: Context, frame: pd.DataFrame, columns: Sequence[str], *, name: str, key: str) -> None:
+    """CSV and Excel download buttons for `frame[columns]` (every row, translated headers), built on click."""
+    columns = [c for c in columns if c in frame.columns]
+
+    def table() -> pd.DataFrame:  # built on click only: a large ledger's export costs nothing until asked
+        return labelled(ctx, _codes(frame[columns].copy(), ctx.lang), columns)
+
+    left, right, _ = st.columns([1, 1, 4])
+    left.download_button(
+        ctx.t("table.export_csv"),
+        lambda: csv_bytes(table(), ctx.lang),
+        file_name=f"{name}.csv",
+        mime="text/csv",
+        key=f"{key}.csv",
+        icon=":material/download:",
+        on_click="ignore",
+    )
+    right.download_button(
+        ctx.t("table.export_xlsx"),
+        lambda: xlsx_bytes(table(), name),
+        file_name=f"{name}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key=f"{key}.xlsx",
+        icon=":material/download:",
+        on_click="ignore",
+    )

@@ -1,0 +1,205 @@
+"""What several pages show, assembled from core results (never recomputed): client tables with
+their grade, the overview's cards and alerts, the chase-first list.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from riskcore import charts, config
+from riskcore.kpi import months_before
+from riskcore.ui import cached
+from riskcore.ui.widgets import Card
+
+if TYPE_CHECKING:
+    from riskcore.ui.frame import Context
+
+IN_PROCEEDINGS = ("litigation", "collective_procedure")
+
+
+def clients(ctx: Context) -> pd.DataFrame:
+    """kpi.by_client with each client's score, grade, probability of late payment and suggested limit."""
+    return cached.clients(ctx)
+
+
+# --- overview --------------------------------------------------------------------------------
+
+# KPI card -> (key of kpi.snapshot, kind, lower is better, column of kpi.monthly_series for the sparkline)
+OVERVIEW_CARDS = (
+    ("total_outstanding", "amount", True, "total_outstanding"),
+    ("overdue_amount", "amount", True, "overdue_amount"),
+    ("overdue_rate", "pct", True, "overdue_rate"),
+    ("dso_countback", "days", True, "dso_countback"),
+    ("add_90", "days", True, None),
+    ("weighted_days_to_pay_365", "days", True, "weighted_days_to_pay"),
+    ("dunning_coverage_30", "pct", False, None),
+    ("disputed_amount", "amount", True, None),
+)
+
+
+LATE_CARDS = (
+    ("avg_days_late_365", "days", True, "avg_days_late"),
+    ("weighted_days_to_pay_365", "days", True, "weighted_days_to_pay"),
+    ("dunning_coverage_30", "pct", False, None),
+    ("invoices_paid_over_60_days_365", "count", True, None),
+    ("overdue_amount", "amount", True, "overdue_amount"),
+    ("disputed_amount", "amount", True, None),
+    ("late_penalties_due", "amount", True, None),
+    ("recovery_indemnities_due", "amount", True, None),
+)
+
+
+def cards(ctx: Context, spec: tuple, series: pd.DataFrame) -> list[Card]:
+    """KPI cards of `spec` (OVERVIEW_CARDS, LATE_CARDS): now, a month and a year before, and the monthly line."""
+    assert ctx.as_of is not None
+    now = cached.snapshot(ctx)
+    month = cached.snapshot(ctx, months_before(ctx.as_of, 1))
+    year = cached.snapshot(ctx, months_before(ctx.as_of, 12))
+    out = []
+    for key, kind, lower, column in spec:
+        trend = tuple(float(v) for v in series[column].dropna()) if column and column in series else ()
+        out.append(
+            Card(key, _number(now.get(key)), kind, _number(month.get(key)), _number(year.get(key)), lower, trend=trend)
+        )
+    return out
+
+
+def _number(value: object) -> float | None:
+    return None if value is None else float(value)  # Decimal amounts from the core
+
+
+@dataclass(frozen=True)
+class Alert:
+    """One overview alert: its message key and values, and the clients or invoices concerned."""
+
+    key: str
+    count: int
+    rows: pd.DataFrame
+    columns: tuple[str, ...]
+    params: dict
+
+
+def alerts(ctx: Context, table: pd.DataFrame) -> list[Alert]:
+    """The overview's alerts that hold at least one client or invoice (`table` = views.clients)."""
+    snap = cached.snapshot(ctx)
+    out = []
+    if snap.get("top3_warning"):
+        top3 = table.sort_values("balance", ascending=False).head(3)
+        out.append(Alert("top3", 3, top3, ("client_id", "name", "balance"), {"share": snap.get("top3_share")}))
+    exceeded = table[(table["credit_limit"].fillna(0) > 0) & (table["balance"] > table["credit_limit"])]
+    out.append(
+        Alert(
+            "limits_exceeded",
+            len(exceeded),
+            exceeded.sort_values("balance", ascending=False),
+            ("client_id", "name", "balance", "credit_limit", "utilisation"),
+            {},
+        )
+    )
+    worsening = table[table["worsening"].fillna(False).astype(bool)]
+    out.append(
+        Alert(
+            "worsening",
+            len(worsening),
+            worsening.sort_values("days_late_trend", ascending=False),
+            ("client_id", "name", "days_late_12m", "days_late_trend", "overdue"),
+            {},
+        )
+    )
+    flags = cached.invoice_flags(ctx)
+    out.append(Alert("over_60_days", len(flags), flags, tuple(flags.columns), {}))
+    legal = table[table["status"].isin(IN_PROCEEDINGS)]
+    out.append(Alert("proceedings", len(legal), legal, ("client_id", "name", "status", "balance", "overdue"), {}))
+    return [a for a in out if a.count > 0]
+
+
+# --- late payers -----------------------------------------------------------------------------
+
+
+def segment_chart(ctx: Context, segments: pd.DataFrame) -> object:
+    """Balance per late-payer segment (kpi.late_payer_segments), segments named in the reader's language."""
+    return charts.segment_bars(segments, ctx.lang)
+
+
+def breakdown_chart(ctx: Context, dimension: str, top: int = 20) -> object:
+    """Overdue amount per sales rep or sector (kpi.breakdown), the `top` largest."""
+    rows = cached.breakdown(ctx, dimension).nlargest(top, "overdue")
+    return charts.bars(rows, "value", "overdue", ctx.lang, charts.breakdown_title(dimension, ctx.lang))
+
+
+def dunning_status(ctx: Context) -> pd.DataFrame:
+    """kpi.breakdown by dunning status, the status in its own column (translated by the tables)."""
+    return cached.breakdown(ctx, "dunning_status").rename(columns={"value": "dunning_status"})
+
+
+def approval_threshold() -> tuple[float, float]:
+    """The limit above which, or the increase share above which, a second person approves."""
+    limits = config.get().limits
+    return limits.approval_threshold_amount, limits.approval_threshold_increase
+
+
+# --- credit limits ---------------------------------------------------------------------------
+
+LIMIT_VIEWS = ("all", "alerts", "differs", "no_limit")
+
+
+def limit_rows(table: pd.DataFrame, view: str) -> pd.DataFrame:
+    """The clients of one view of the limits page, largest balance first.
+
+    alerts: utilisation at or above the first alert (limits.alert says which); differs: the
+    suggested limit is not the current one; no_limit: no limit set.
+    """
+    if view == "alerts":
+        table = table[table["alert"].fillna("none") != "none"]
+    elif view == "differs":
+        table = table[table["suggested_limit"].notna() & (table["suggested_limit"] != table["credit_limit"])]
+    elif view == "no_limit":
+        table = table[table["credit_limit"].isna()]
+    return table.sort_values("balance", ascending=False)
+
+
+# --- one client ------------------------------------------------------------------------------
+
+
+def unfiltered(ctx: Context) -> Context:
+    """The context without sidebar filters (a client file shows its client whatever they are)."""
+    from dataclasses import replace
+
+    from riskcore.filters import NO_FILTERS
+
+    return replace(ctx, filters=NO_FILTERS)
+
+
+def client_row(ctx: Context, client_id: str) -> pd.Series:
+    """The client's line of views.clients (an empty line when the core has none for it)."""
+    table = clients(ctx)
+    rows = table[table["client_id"] == client_id]
+    return rows.iloc[0] if len(rows) else pd.Series({"client_id": client_id}, dtype=object)
+
+
+# Client file card -> (column of views.clients, kind, lower is better)
+CLIENT_CARDS = (
+    ("balance", "amount", True),
+    ("overdue", "amount", True),
+    ("credit_limit", "amount", False),
+    ("utilisation", "pct", True),
+    ("headroom", "amount", False),
+    ("suggested_limit", "amount", False),
+    ("score", "count", False),
+    ("p_late", "pct", True),
+)
+
+
+def client_cards(row: pd.Series) -> list[Card]:
+    """The client file's cards from its views.clients line."""
+    return [
+        Card(f"client_{col}", _number(_present(row.get(col))), kind, lower_is_better=lower)
+        for col, kind, lower in CLIENT_CARDS
+    ]
+
+
+def _present(value: object) -> object:
+    return None if value is None or (not isinstance(value, (tuple, list)) and pd.isna(value)) else value

@@ -1,0 +1,214 @@
+"""What a finance team does in the app, driven through AppTest on real workspaces."""
+
+from __future__ import annotations
+
+from apptest_support import app, run
+
+from riskcore import limits
+from riskcore.i18n import t
+
+# Three invoices, no payment (French export: `;`, decimal comma, dd/mm/yyyy).
+OPEN_ITEMS = (
+    "Code client;N° facture;Date facture;Échéance;Montant TTC\n"
+    "C1;F001;01/09/2026;01/10/2026;1 200,00\n"
+    "C1;F002;15/09/2026;15/10/2026;300,00\n"
+    "C2;F003;20/09/2026;20/11/2026;2 500,00\n"
+).encode()
+# F001 paid in full on 25/09/2026.
+PAYMENTS = "Code client;N° facture;Date de paiement;Montant réglé\nC1;F001;25/09/2026;1 200,00\n".encode()
+
+
+def metric(at, label: str) -> str:
+    """The value of the KPI card labelled `label`."""
+    values = [m.value for m in at.metric if m.label == label]
+    assert values, f"no card {label!r} among {[m.label for m in at.metric]}"
+    return values[0]
+
+
+def upload(at, name: str, content: bytes):
+    at.switch_page("pages/data.py")
+    run(at)
+    at.file_uploader(key="data.upload").set_value([(name, content, "text/csv")])
+    run(at)
+    at.button(key="data.import").click()
+    return run(at)
+
+
+def test_uploaded_files_set_the_overview_outstanding_to_the_hand_worked_value(empty_workspace):
+    at = run(app())
+    assert at.info[0].value == t("ui.empty.workspace", "en")  # nothing yet: the overview points to the Data page
+
+    upload(at, "open_items.csv", OPEN_ITEMS)
+    assert [s.value for s in at.success] == ["Import done."]
+    at.switch_page("pages/overview.py")
+    run(at)
+    # As of the last date in the data, 20/09/2026, every invoice is open: 1 200 + 300 + 2 500 = 4 000.
+    assert at.date_input(key="sidebar.as_of").value.isoformat() == "2026-09-20"
+    assert metric(at, "Outstanding") == "€4,000"
+    # Nothing is due before 20/09/2026 (first due date 01/10/2026).
+    assert metric(at, "Overdue") == "€0"
+
+    upload(at, "payments.csv", PAYMENTS)
+    at.switch_page("pages/overview.py")
+    run(at)
+    # The payment moves the last date to 25/09/2026 and settles F001: 4 000 - 1 200 = 2 800.
+    assert at.date_input(key="sidebar.as_of").value.isoformat() == "2026-09-25"
+    assert metric(at, "Outstanding") == "€2,800"
+
+
+def test_a_limit_above_the_threshold_waits_for_an_admin_then_applies(demo_workspace):
+    at = run(app())
+    at.selectbox(key="sidebar.view_as").set_value("credit_manager")
+    run(at)
+    at.switch_page("pages/limits.py")
+    run(at)
+    at.selectbox(key="limits.edit.client").set_value("C0001")
+    run(at)
+    # 120 000 is above limits.approval_threshold_amount (50 000): a second person must approve.
+    at.number_input(key="limits.edit.new_limit.C0001").set_value(120000.0)
+    at.text_area(key="limits.edit.reason").input("Credit insurer raised its cover")
+    run(at)
+    at.button(key="limits.edit.submit").click()
+    run(at)
+    assert [i.value for i in at.info if "approval queue" in i.value] == [
+        "Proposal for C0001 sent to the approval queue."
+    ]
+    queue = limits.pending(demo_workspace.cursor())
+    assert list(queue["client_id"]) == ["C0001"]
+    decision = int(queue["decision_id"].iloc[0])
+    assert at.button(key=f"limits.queue.approve.{decision}").disabled  # not by the person who proposed it
+
+    at.selectbox(key="sidebar.view_as").set_value("admin")
+    run(at)
+    at.button(key=f"limits.queue.approve.{decision}").click()
+    run(at)
+    assert [s.value for s in at.success] == ["Limit of C0001 applied."]
+    cur = demo_workspace.cursor()
+    assert cur.execute("SELECT credit_limit FROM clients WHERE client_id = 'C0001'").fetchall() == [(120000,)]
+    history = limits.history(cur, "C0001")
+    assert list(zip(history["status"], history["new_limit"].astype(float), strict=True)) == [("applied", 120000.0)]
+
+    at.query_params["client"] = "C0001"
+    at.switch_page("pages/client.py")
+    run(at)
+    assert metric(at, "Credit limit") == "€120,000"
+    # The client file's limit history (the only table with a status column) shows the applied change.
+    statuses = [list(table.value["Status"]) for table in at.dataframe if "Status" in table.value.columns]
+    assert statuses == [["Applied"]]
+
+
+def test_switching_the_language_changes_labels_and_number_formats(demo_pages):
+    at = run(app())
+    assert at.title[0].value == "Overview"
+    assert at.radio(key="lang").label == "Language"
+    english = metric(at, "Outstanding")
+    assert english.startswith("€")
+
+    at.radio(key="lang").set_value("fr")
+    run(at)
+    assert at.title[0].value == "Vue d'ensemble"
+    assert at.radio(key="lang").label == "Langue"
+    french = metric(at, "Encours")
+    # Same amount: "€1,234,567" in English, "1 234 567 €" in French (narrow no-break spaces).
+    assert french.endswith(" €")
+    assert french[:-2].replace("\u202f", "") == english[1:].replace(",", "")
+
+
+def test_a_viewer_can_neither_import_nor_clear_the_workspace(demo_pages):
+    at = run(app())
+    at.selectbox(key="sidebar.view_as").set_value("viewer")
+    run(at)
+    at.switch_page("pages/data.py")
+    run(at)
+    assert at.button(key="data.clear").disabled
+    assert at.button(key="data.load_demo").disabled
+    at.file_uploader(key="data.upload").set_value([("open_items.csv", OPEN_ITEMS, "text/csv")])
+    run(at)
+    assert at.button(key="data.import").disabled
+    assert "Your role (CFO (viewer)) cannot do this." in [c.value for c in at.caption]
+
+
+CLIENTS = b"Code client;Raison sociale;Segment\nC1;Alpha SARL;PME\nC2;Beta SA;Grand compte\n"
+
+
+def test_a_sidebar_filter_narrows_the_overview_to_the_chosen_segment(empty_workspace):
+    at = run(app())
+    at.switch_page("pages/data.py")
+    run(at)
+    # Two files at once: the clients file gives C1 and C2 their segments.
+    at.file_uploader(key="data.upload").set_value(
+        [("clients.csv", CLIENTS, "text/csv"), ("open_items.csv", OPEN_ITEMS, "text/csv")]
+    )
+    run(at)
+    at.button(key="data.import").click()
+    run(at)
+    assert [s.value for s in at.success] == ["Import done."]
+    at.switch_page("pages/overview.py")
+    run(at)
+    assert metric(at, "Outstanding") == "€4,000"  # 1 200 + 300 (C1) + 2 500 (C2)
+
+    at.multiselect(key="sidebar.filter.segment").set_value(["Grand compte"])
+    run(at)
+    assert metric(at, "Outstanding") == "€2,500"  # C2 alone
+    at.switch_page("pages/aging.py")
+    run(at)
+    # The filter holds on every page: the aging table lists C2 only.
+    tables = [list(table.value["Client"]) for table in at.dataframe if "91+ d" in table.value.columns]
+    assert tables == [["client?client=C2"]]
+
+
+def test_selecting_a_client_on_the_concentration_page_opens_its_file(empty_workspace):
+    at = run(app())
+    upload(at, "open_items.csv", OPEN_ITEMS)
+    at.switch_page("pages/concentration.py")
+    run(at)
+    # C2 carries 2 500 of 4 000 (62.5 %), C1 1 500: C2 is the first row of the table.
+    at.session_state["concentration.table"] = {"selection": {"rows": [0], "columns": [], "cells": []}}
+    run(at)
+    assert at.title[0].value == "Client file"
+    assert at.query_params["client"] == "C2"
+    assert at.header[0].value == "C2"  # the file has no clients file: the client is named by its code
+    assert metric(at, "Balance") == "€2,500"
+
+
+def test_a_dunning_action_recorded_on_the_client_file_joins_its_history(empty_workspace):
+    at = run(app())
+    upload(at, "open_items.csv", OPEN_ITEMS)
+    at.selectbox(key="sidebar.view_as").set_value("credit_manager")
+    at.query_params["client"] = "C1"
+    at.switch_page("pages/client.py")
+    run(at)
+    at.selectbox(key="client.dunning_form.level").set_value(3)
+    at.selectbox(key="client.dunning_form.channel").set_value("phone")
+    at.selectbox(key="client.dunning_form.invoice").set_value("F001")
+    at.text_input(key="client.dunning_form.outcome").input("Promised to pay next week")
+    at.button(key="client.dunning_form.submit").click()
+    run(at)
+    assert [s.value for s in at.success] == ["Dunning action recorded."]
+    rows = (
+        empty_workspace.cursor()
+        .execute("SELECT client_id, invoice_id, action_date, level, channel, recorded_by FROM dunning_actions")
+        .fetchall()
+    )
+    # Dated at the as-of date (20/09/2026, the last invoice date), by the credit manager of the demo mode.
+    assert [(r[0], r[1], r[2].isoformat(), r[3], r[4], r[5]) for r in rows] == [
+        ("C1", "F001", "2026-09-20", 3, "phone", "credit.manager@demo")
+    ]
+    levels = [list(table.value["Level"]) for table in at.dataframe if "Level" in table.value.columns]
+    assert levels == [["3 · Call"]]
+
+
+def test_a_file_missing_a_required_column_is_refused_with_a_message_not_a_traceback(empty_workspace):
+    at = run(app())
+    at.switch_page("pages/data.py")
+    run(at)
+    no_amount = "Code client;N° facture;Date facture\nC1;F001;01/09/2026\n".encode()  # no amount column
+    at.file_uploader(key="data.upload").set_value([("no_amount.csv", no_amount, "text/csv")])
+    run(at)
+    at.selectbox(key="data.kind.no_amount.csv").set_value("invoices")  # the reader says what the file is
+    run(at)
+    assert [w.value for w in at.warning] == ["Required columns not found: Amount. Choose them below."]
+    at.button(key="data.import").click()
+    run(at)  # run() fails on any exception element: the refusal must be a message
+    assert len(at.error) == 1 and "amount" in at.error[0].value
+    assert empty_workspace.cursor().execute("SELECT count(*) FROM invoices").fetchall() == [(0,)]
