@@ -1,0 +1,192 @@
+"""`python -m riskcore bench`: speed and peak memory of the hot paths on a generated ledger.
+
+Each stage runs in a fresh process so that its peak resident memory is its own. The ledger
+is the demo generator scaled up (about 25 invoices per client and year), written once as
+the files a user would upload: a French-style CSV and a FEC.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import multiprocessing
+import resource
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+INVOICES_PER_CLIENT_YEAR = 25
+YEARS = 2
+FEC_LINES = 2_000_000  # issue 3: a 2-million-line FEC
+FEC_LINES_PER_INVOICE = 4.9  # sale, VAT and revenue lines, payment and bank lines (measured on the demo)
+
+
+def _peak_mb() -> float:
+    # ru_maxrss is in KiB on Linux
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+def _timed(func: Callable[[], object]) -> tuple[float, object]:
+    start = time.perf_counter()
+    result = func()
+    return round(time.perf_counter() - start, 3), result
+
+
+# --- stages (each runs in its own process) ----------------------------------------------------
+
+
+def _stage_generate(work: Path, invoices: int) -> dict:
+    from riskcore import demo
+    from riskcore.ingest.fec import write_fec
+
+    clients = max(50, invoices // (INVOICES_PER_CLIENT_YEAR * YEARS))
+    seconds, frames = _timed(lambda: demo.generate(seed=7, clients=clients, years=YEARS))
+    for name, frame in frames.items():
+        frame.to_parquet(work / f"{name}.parquet")
+    inv = frames["invoices"]
+    csv = inv.assign(
+        invoice_date=inv["invoice_date"].map(lambda d: d.strftime("%d/%m/%Y")),
+        due_date=inv["due_date"].map(lambda d: d.strftime("%d/%m/%Y")),
+    )[["invoice_id", "client_id", "invoice_date", "due_date", "amount"]]
+    csv.columns = ["N° facture", "Code client", "Date facture", "Échéance", "Montant TTC"]
+    csv.to_csv(work / "invoices.csv", sep=";", decimal=",", index=False, encoding="cp1252")
+    fec_seconds, _ = _timed(lambda: write_fec(_fec_share(frames, invoices), work / "123456789FEC20261031.txt"))
+    with open(work / "123456789FEC20261031.txt", "rb") as fec:
+        lines = sum(1 for _ in fec) - 1
+    return {
+        "clients": clients,
+        "invoices": len(inv),
+        "payments": len(frames["payments"]),
+        "fec_lines": lines,
+        "generate_s": seconds,
+        "write_fec_s": fec_seconds,
+        "peak_mb": _peak_mb(),
+    }
+
+
+def _fec_share(frames: dict, invoices: int) -> dict:
+    """The clients whose ledger makes a FEC of about FEC_LINES lines (all of them for a small bench)."""
+    share = min(1.0, FEC_LINES / (FEC_LINES_PER_INVOICE * max(invoices, 1)))
+    ids = frames["clients"]["client_id"]
+    kept = set(ids.iloc[: max(1, round(len(ids) * share))])
+    return {name: frame[frame["client_id"].isin(kept)] for name, frame in frames.items()}
+
+
+def _stage_import_csv(work: Path) -> dict:
+    from riskcore.auth import CLI_USER
+    from riskcore.ingest import import_files
+    from riskcore.store import Store
+
+    store = Store(work / "csv.duckdb")
+    seconds, report = _timed(lambda: import_files(store, [work / "invoices.csv"], user=CLI_USER))
+    rows = store.cursor().execute("SELECT count(*) FROM invoices").fetchall()[0][0]
+    return {"import_csv_s": seconds, "rows_loaded": rows, "ok": report.ok, "peak_mb": _peak_mb()}
+
+
+def _stage_import_fec(work: Path) -> dict:
+    from riskcore.auth import CLI_USER
+    from riskcore.ingest import import_files
+    from riskcore.store import Store
+
+    store = Store(work / "fec.duckdb")
+    seconds, report = _timed(lambda: import_files(store, [work / "123456789FEC20261031.txt"], user=CLI_USER))
+    rows = store.cursor().execute("SELECT count(*) FROM invoices").fetchall()[0][0]
+    return {"import_fec_s": seconds, "invoices_loaded": rows, "ok": report.ok, "peak_mb": _peak_mb()}
+
+
+def _load_workspace(work: Path):
+    import pandas as pd
+
+    from riskcore import schema
+    from riskcore.store import Store, set_meta, write_frame
+
+    path = work / "full.duckdb"
+    fresh = not path.exists()
+    store = Store(path)
+    if fresh:
+        with store.transaction() as cur:
+            for table in schema.LEDGER_TABLES:
+                write_frame(cur, table, pd.read_parquet(work / f"{table.name}.parquet"), replace=False)
+            set_meta(cur, "dataset", "bench")
+    return store
+
+
+def _stage_kpi(work: Path) -> dict:
+    from riskcore import kpi
+    from riskcore.store import last_date
+
+    store = _load_workspace(work)
+    con = store.cursor()
+    as_of = last_date(con)
+    cold_snap, _ = _timed(lambda: kpi.snapshot(con, as_of))
+    warm_snap, _ = _timed(lambda: kpi.snapshot(con, as_of))
+    cold_series, _ = _timed(lambda: kpi.monthly_series(con, as_of, months=36))
+    warm_series, _ = _timed(lambda: kpi.monthly_series(con, as_of, months=36))
+    warm_clients, _ = _timed(lambda: kpi.by_client(con, as_of))
+    return {
+        "snapshot_cold_s": cold_snap,
+        "snapshot_warm_s": warm_snap,
+        "series36_cold_s": cold_series,
+        "series36_warm_s": warm_series,
+        "by_client_warm_s": warm_clients,
+        "peak_mb": _peak_mb(),
+    }
+
+
+def _stage_scoring(work: Path) -> dict:
+    from riskcore import scoring
+    from riskcore.store import last_date
+
+    store = _load_workspace(work)
+    as_of = last_date(store.cursor())
+    seconds, scores = _timed(lambda: scoring.client_scores(store, as_of))
+    return {"features_train_score_s": seconds, "clients_scored": len(scores), "peak_mb": _peak_mb()}
+
+
+STAGES: dict[str, Callable[..., dict]] = {
+    "import_csv": _stage_import_csv,
+    "import_fec": _stage_import_fec,
+    "kpi": _stage_kpi,
+    "scoring": _stage_scoring,
+}
+
+
+def _child(func: Callable[..., dict], args: tuple, queue: multiprocessing.Queue) -> None:
+    try:
+        queue.put(func(*args))
+    except Exception as exc:  # reported as the stage's result, the other stages still run
+        queue.put({"error": f"{type(exc).__name__}: {exc}"})
+
+
+def _in_process(func: Callable[..., dict], *args: object) -> dict:
+    ctx = multiprocessing.get_context("spawn")
+    queue = ctx.Queue()
+    proc = ctx.Process(target=_child, args=(func, args, queue))
+    proc.start()
+    result = queue.get()
+    proc.join()
+    return result
+
+
+def run(invoices: int = 1_000_000, stages: tuple[str, ...] = tuple(STAGES), work: Path | None = None) -> dict:
+    """Generate a ledger of about `invoices` invoices and measure each stage in its own process."""
+    with tempfile.TemporaryDirectory(prefix="encours-bench-") as tmp:
+        folder = Path(work or tmp)
+        folder.mkdir(parents=True, exist_ok=True)
+        result = {"started": dt.datetime.now().isoformat(timespec="seconds"), "python": sys.version.split()[0]}
+        result["generate"] = _in_process(_stage_generate, folder, invoices)
+        for name in stages:
+            print(f"bench: {name}…", file=sys.stderr, flush=True)
+            result[name] = _in_process(STAGES[name], folder)
+        return result
+
+
+def render_text(result: dict) -> str:
+    lines = []
+    for stage, values in result.items():
+        if isinstance(values, dict):
+            lines.append(f"{stage}: " + ", ".join(f"{k}={v}" for k, v in values.items()))
+        else:
+            lines.append(f"{stage}: {values}")
+    return "\n".join(lines)
