@@ -244,6 +244,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except EncoursError as exc:
         print(exc.message(args.lang), file=sys.stderr)
         return EXIT_BAD_INPUT
+    except BrokenPipeError:  # the reader stopped early (`| head`): nothing to say
+        sys.stderr.close()
+        return EXIT_OK
     except OSError as exc:
         print(
             t("cli.os_error", args.lang, error=str(exc).splitlines()[0] if str(exc) else type(exc).__name__),

@@ -293,38 +293,43 @@ def _plain(value: object) -> object:
     return value
 
 
+def format_value(key: str, value: object, lang: str) -> str:
+    """One snapshot value as a reader sees it: an amount, a rate, days or a count, in `lang`."""
+    if value is None:
+        return t("kpi.not_available", lang)
+    if key in AMOUNT_KEYS:
+        return fmt_amount(value, lang, config.get().app.currency)
+    if key in RATE_KEYS:
+        return fmt_pct(value, lang)
+    if key in DAYS_KEYS:
+        return t("kpi.days", lang, days=fmt_number(value, lang, 1))
+    return fmt_number(value, lang, 0 if key in COUNT_KEYS else 1)
+
+
+def label(key: str, lang: str) -> str:
+    """The name of a snapshot key (or of an aging bucket) in `lang`."""
+    for prefix in ("kpi.label.", "kpi.bucket."):
+        if has(prefix + key, lang):
+            return t(prefix + key, lang)
+    return key
+
+
 def render_text(snap: dict, lang: str) -> str:
     """The snapshot as a readable two-column table in `lang`."""
     currency = config.get().app.currency
-
-    def show(key: str, value: object) -> str:
-        if value is None:
-            return t("kpi.not_available", lang)
-        if key in AMOUNT_KEYS:
-            return fmt_amount(value, lang, currency)
-        if key in RATE_KEYS:
-            return fmt_pct(value, lang)
-        if key in DAYS_KEYS:
-            return t("kpi.days", lang, days=fmt_number(value, lang, 1))
-        return fmt_number(value, lang, 0 if key in COUNT_KEYS else 1)
-
     rows: list[tuple[str, str]] = []
-    keys = [k for k in snap if k not in ("as_of", "assumed_terms", "top3_warning", "pareto_80_count")]
-    if "pareto_80_count" in snap and "hhi_outstanding" in keys:  # shown with the other concentration figures
-        keys.insert(keys.index("hhi_outstanding") + 1, "pareto_80_count")
-    for key in keys:
-        value = snap[key]
-        if key == "aging":
-            rows.append((t("kpi.label.aging", lang), ""))
-            for bucket, amount in value.items():
-                label = t(f"kpi.bucket.{bucket}", lang) if has(f"kpi.bucket.{bucket}", lang) else bucket
-                rows.append(("  " + label, fmt_amount(amount, lang, currency)))
+    for key, value in snap.items():
+        if key in ("as_of", "assumed_terms", "top3_warning"):
             continue
-        label = t(f"kpi.label.{key}", lang) if has(f"kpi.label.{key}", lang) else key
-        rows.append((label, show(key, value)))
-    width = max(len(label) for label, _ in rows)
+        if key == "aging":
+            rows.append((label("aging", lang), ""))
+            for bucket, amount in value.items():
+                rows.append(("  " + label(bucket, lang), fmt_amount(amount, lang, currency)))
+            continue
+        rows.append((label(key, lang), format_value(key, value, lang)))
+    width = max(len(name) for name, _ in rows)
     lines = [t("kpi.title", lang, date=fmt_date(snap["as_of"], lang)), ""]
-    lines += [f"{label.ljust(width)}  {text}".rstrip() for label, text in rows]
+    lines += [f"{name.ljust(width)}  {text}".rstrip() for name, text in rows]
     if snap.get("assumed_terms"):
         lines += ["", t("kpi.note_assumed_terms", lang)]
     if snap.get("top3_warning"):

@@ -177,6 +177,7 @@ def last_date(con: Cursor) -> object:
     rows = con.execute(
         """SELECT max(d) FROM (
              SELECT max(invoice_date) AS d FROM invoices
+             UNION ALL SELECT max(write_off_date) FROM invoices
              UNION ALL SELECT max(payment_date) FROM payments
              UNION ALL SELECT max(action_date) FROM dunning_actions)"""
     ).fetchall()

@@ -92,6 +92,14 @@ def test_last_date_is_the_latest_date_in_any_ledger_table(store):
     assert store_mod.last_date(store.cursor()) == dt.date(2025, 3, 4)
 
 
+def test_a_write_off_after_the_last_payment_moves_the_last_date(store):
+    # invoice 02/01/2025, written off 30/06/2025: the ledger's last event is the write-off
+    frame = _invoice("F1", 10).assign(write_off_date=[dt.date(2025, 6, 30)])
+    with store.transaction() as cur:
+        store_mod.write_frame(cur, schema.INVOICES, frame)
+    assert store_mod.last_date(store.cursor()) == dt.date(2025, 6, 30)
+
+
 def test_clear_ledger_empties_every_ledger_table(store):
     with store.transaction() as cur:
         store_mod.write_frame(cur, schema.INVOICES, _invoice("F1", 10))
