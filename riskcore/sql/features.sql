@@ -258,14 +258,15 @@ joined AS (
            coalesce(c12.late_w, 0) - coalesce(s.late_w, 0) AS late_w_365,
            coalesce(c12.known_n, 0) - coalesce(s.known_n, 0) AS known_n_365,
            coalesce(c12.known_late, 0) - coalesce(s.known_late, 0) AS known_late_365,
-           CASE WHEN r.due_date < o.ref_date THEN o.ref_date - r.due_date ELSE 0 END AS max_dpd,
+           CASE WHEN r.ck = o.ck AND r.due_date < o.ref_date THEN o.ref_date - r.due_date ELSE 0 END AS max_dpd,
            CASE WHEN f.first_date <= o.ref_date THEN o.ref_date - f.first_date + 1 ELSE 0 END AS tenure_days
     FROM obs_k o
     JOIN probed c ON c.obs_n = o.obs_n AND c.kind = 0
     JOIN probed c3 ON c3.obs_n = o.obs_n AND c3.kind = 1
     JOIN probed c12 ON c12.obs_n = o.obs_n AND c12.kind = 2
     JOIN probed s ON s.ck = o.ck AND s.kind = 3
-    ASOF LEFT JOIN records r ON o.ck = r.ck AND r.until_key > o.ck + (o.ref_date - DATE '1800-01-01')
+    -- keys are ordered by client, so no partition by client: a match in the next client means none in this one
+    ASOF LEFT JOIN records r ON r.until_key > o.ck + (o.ref_date - DATE '1800-01-01')
     LEFT JOIN first_invoice f ON o.ck = f.ck
 ),
 windows AS (

@@ -102,10 +102,14 @@ def _as_of(store: Store, version: int, lang: str) -> dt.date | None:
         return None
     # Follow the data's last date after an import, unless the reader chose a date of their own.
     previous_default = st.session_state.get("_as_of_default")
-    if previous_default != last and st.session_state.get("sidebar.as_of") in (None, previous_default):
-        st.session_state["sidebar.as_of"] = last
+    kept = st.session_state.get("_as_of_kept")  # a plain key: it survives page switches
+    if kept is None or (previous_default != last and kept == previous_default):
+        kept = last
+    if st.session_state.get("sidebar.as_of") in (None, previous_default) or "sidebar.as_of" not in st.session_state:
+        # Streamlit may drop a widget's state on a page switch; date_input would then show today.
+        st.session_state["sidebar.as_of"] = kept
     st.session_state["_as_of_default"] = last
-    return st.sidebar.date_input(
+    chosen = st.sidebar.date_input(
         t("ui.sidebar.as_of", lang),
         min_value=dt.date(last.year - 30, 1, 1),
         max_value=dt.date(last.year + 5, 12, 31),
@@ -113,6 +117,8 @@ def _as_of(store: Store, version: int, lang: str) -> dt.date | None:
         key="sidebar.as_of",
         help=t("ui.sidebar.as_of_help", lang),
     )
+    st.session_state["_as_of_kept"] = chosen
+    return chosen
 
 
 def _filters(store: Store, version: int, lang: str) -> Filters:

@@ -15,7 +15,11 @@ from riskcore.i18n import t
 
 @dataclass(frozen=True)
 class PageSpec:
-    """One screen: its file under pages/, the URL path end-to-end tests address, its section."""
+    """One screen: its file under pages/, the URL path end-to-end tests address, its section.
+
+    The URL path is the file's stem: until st.navigation has run once in the server process,
+    Streamlit serves a `pages/` folder by file name, so a first deep link must match a file.
+    """
 
     file: str
     url_path: str
@@ -27,7 +31,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/overview.py", "overview", "steering", ":material/dashboard:"),
     PageSpec("pages/aging.py", "aging", "steering", ":material/calendar_month:"),
     PageSpec("pages/concentration.py", "concentration", "steering", ":material/pie_chart:"),
-    PageSpec("pages/late_payers.py", "late-payers", "credit", ":material/schedule:"),
+    PageSpec("pages/late_payers.py", "late_payers", "credit", ":material/schedule:"),
     PageSpec("pages/client.py", "client", "credit", ":material/person:"),
     PageSpec("pages/limits.py", "limits", "credit", ":material/tune:"),
     PageSpec("pages/data.py", "data", "data", ":material/upload_file:"),

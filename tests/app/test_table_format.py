@@ -14,7 +14,7 @@ NNBSP = "\u202f"  # babel's group separator in French
 @pytest.mark.parametrize(
     ("lang", "decimals", "value", "shown"),
     [
-        ("fr", 0, 1234567.4, f"1{NNBSP}234{NNBSP}567 €"),
+        ("fr", 0, 1234567.4, f"1{NNBSP}234{NNBSP}567\xa0€"),
         ("fr", 2, -1234.5, f"-1{NNBSP}234,50\xa0€"),
         ("en", 0, 1234567.4, "€1,234,567"),
         ("en", 2, -1234.5, "-€1,234.50"),
