@@ -2,8 +2,10 @@
 
 Each observation sees only its client's history known at a reference day: the day before an
 invoice's date (training and evaluation), or the as-of date (a new invoice issued the next
-day, for the client score). riskcore/sql/features.sql computes them for the whole ledger in
-one pass; this module turns them into the model matrix and the training labels.
+day, for the client score). riskcore/sql/features_*.sql and features.sql compute them for the
+whole ledger in one pass (see features_lived.sql): DuckDB lists the dated events, numpy sums
+them at each observation's keys; this module also turns them into the model matrix and the
+training labels.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import datetime as dt
 
 import numpy as np
 import pandas as pd
+import pyarrow.compute as pc
 
 from riskcore import config, store
 from riskcore.store import Cursor
@@ -102,6 +105,20 @@ def _params(late_days: int | None) -> dict[str, object]:
     return {"late_days": days, "default_terms": cfg.import_.default_terms_days}
 
 
+# The event sums (riskcore/sql/features_events.sql) read at R, and the few also read at R - 90 and R - 365.
+_SUMS: tuple[str, ...] = (
+    "open_n", "open_amt", "over_n", "over_amt", "over_due", "set_n", "set_amt", "late_n", "late_w",
+    "known_n", "known_late", "disp_n", "dun_n", "r_amt", "r_lin", "r_lin_due", "r_done",
+    "y_amt", "y_lin", "y_lin_due", "y_done",
+)  # fmt: skip
+_SUMS_AT = {
+    "90": ("set_amt", "late_w", "dun_n", "known_n", "known_late"),
+    "365": ("set_amt", "late_w", "known_n", "known_late"),
+}
+_BATCH_ROWS = 1_000_000  # events summed per batch: bounds memory whatever the ledger size
+_EXACT = float(2**52)  # float64 sums of whole numbers are exact while every partial sum stays below
+
+
 def invoice_features(con: Cursor, late_days: int | None = None) -> pd.DataFrame:
     """One row per invoice, by date: its client's history known the day before its date, plus dates for labels."""
     return all_features(con, None, late_days)[0]
@@ -109,19 +126,77 @@ def invoice_features(con: Cursor, late_days: int | None = None) -> pd.DataFrame:
 
 def client_features(con: Cursor, as_of: dt.date, late_days: int | None = None) -> pd.DataFrame:
     """One row per scorable client (non-credit accounts left out): its history up to `as_of`."""
-    frame = store.query(con, "features", as_of=as_of, invoices=False, **_params(late_days))
-    return _clients(_typed(frame))
+    return _clients(_typed(_features(con, as_of, False, late_days)))
 
 
 def all_features(
     con: Cursor, as_of: dt.date | None, late_days: int | None = None
 ) -> tuple[pd.DataFrame, pd.DataFrame | None]:
     """Invoice features and, when `as_of` is given, client features, from one pass over the ledger."""
-    frame = _typed(store.query(con, "features", as_of=as_of, invoices=True, **_params(late_days)))
+    frame = _typed(_features(con, as_of, True, late_days))
     is_invoice = frame["obs_kind"] == "invoice"
     invoices = frame[is_invoice].drop(columns=["obs_kind"]).sort_values(["invoice_date", "obs_id"])
     clients = _clients(frame[~is_invoice]) if as_of is not None else None
     return invoices.reset_index(drop=True), clients
+
+
+def _features(con: Cursor, as_of: dt.date | None, invoices: bool, late_days: int | None) -> pd.DataFrame:
+    """The four steps of riskcore/sql/features_lived.sql on `con`, its temp tables dropped after."""
+    params = _params(late_days)
+    try:
+        con.execute(store.sql("features_lived"), {"default_terms": params["default_terms"]})
+        con.execute(
+            store.sql("features_obs"),
+            {"as_of": as_of, "invoices": invoices, "default_terms": params["default_terms"]},
+        )
+        keys = con.sql("SELECT obs_n, key_0, key_90, key_365, key_start FROM feature_obs").fetchnumpy()
+        con.register("feature_sums", _event_sums(con, keys, params["late_days"]))
+        return store.query(con, "features")
+    finally:
+        con.unregister("feature_sums")
+        con.execute("DROP TABLE IF EXISTS temp.feature_obs")
+        con.execute("DROP TABLE IF EXISTS temp.feature_lived")
+
+
+def _event_sums(con: Cursor, keys: dict[str, np.ndarray], late_days: int) -> pd.DataFrame:
+    """Per observation, each event sum of its client up to its keys (R, R - 90, R - 365).
+
+    G(k), the sum of the events keyed <= k over the whole ledger, is only needed at the probe
+    keys: each event goes to the bucket of the first probe at or after its key, and G at a probe
+    is the running total of the buckets. No sort of the ~10 events per invoice, one streaming
+    pass. Totals are int64: they may wrap, but a client's figure G(R) - G(before the client) is
+    exact all the same (arithmetic modulo 2^64 of a difference that fits).
+    """
+    names = ("key_0", "key_90", "key_365", "key_start")
+    probes, where = np.unique(np.concatenate([keys[n].astype(np.int64) for n in names]), return_inverse=True)
+    totals = {name: np.zeros(len(probes) + 1, dtype=np.int64) for name in _SUMS}
+    events = con.sql(store.sql("features_events"), params={"late_days": late_days})
+    for batch in events.to_arrow_reader(_BATCH_ROWS):
+        bucket = np.searchsorted(probes, batch.column("key").to_numpy(), side="left")
+        for name in _SUMS:
+            _add(totals[name], bucket, pc.fill_null(batch.column(name), 0).to_numpy())
+    at = where.reshape(len(names), -1)
+    out = {"obs_n": keys["obs_n"]}
+    for name in _SUMS:
+        running = np.cumsum(totals[name][:-1])  # the last bucket holds events after every probe
+        before_client = running[at[3]]
+        out[name] = (running[at[0]] - before_client).astype(np.float64)
+        for days, row in (("90", 1), ("365", 2)):
+            if name in _SUMS_AT[days]:
+                out[f"{name}_{days}"] = (running[at[row]] - before_client).astype(np.float64)
+    return pd.DataFrame(out)
+
+
+def _add(total: np.ndarray, bucket: np.ndarray, values: np.ndarray) -> None:
+    """total[bucket[i]] += values[i], exactly: a float bincount when it cannot round, else np.add.at."""
+    nonzero = values != 0
+    bucket, values = bucket[nonzero], values[nonzero]
+    if not len(values):
+        return
+    if np.abs(values.astype(np.float64)).sum() < _EXACT:
+        total += np.bincount(bucket, weights=values, minlength=len(total)).astype(np.int64)
+    else:
+        np.add.at(total, bucket, values)
 
 
 def _clients(frame: pd.DataFrame) -> pd.DataFrame:
