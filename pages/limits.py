@@ -19,6 +19,9 @@ COLUMNS = [
     "alert",
 ]
 
+# On screen, what fits a laptop's width; score, headroom and insured limit are in the exports and client file.
+SCREEN_COLUMNS = [c for c in COLUMNS if c not in ("score", "headroom", "insured_limit")]
+
 ctx = frame.context()
 widgets.title(ctx, "limits")
 actions.show_flash()
@@ -41,7 +44,7 @@ with widgets.guard(ctx):
         format_func=lambda v: ctx.t(f"limits.show_{v}"),
     )
     rows = views.limit_rows(clients, show)
-    tables.show(ctx, rows, COLUMNS, key="limits.table")
+    tables.show(ctx, rows, SCREEN_COLUMNS, key="limits.table")
     tables.exports(ctx, rows, COLUMNS, name=ctx.t("limits.export_name"), key="limits.export")
 
     tab_edit, tab_queue, tab_history = st.tabs(

@@ -21,31 +21,27 @@ with widgets.guard(ctx):
         widgets.chart(charts.trend(series, ctx.lang), key="overview.trend")
 
     clients = views.clients(ctx)
-    left, right = st.columns([3, 2])
-    with left:
-        st.subheader(ctx.t("overview.top10"))
-        top = clients.sort_values("balance", ascending=False).head(10)
-        tables.show(
-            ctx,
-            top,
-            ["client_id", "name", "balance", "overdue", "grade", "credit_limit", "utilisation"],
-            key="overview.top10",
-        )
-    with right:
-        st.subheader(ctx.t("overview.alerts"))
-        alerts = views.alerts(ctx, clients)
-        if not alerts:
-            widgets.empty(ctx, "no_alert")
-        for alert in alerts:
-            with st.expander(
-                ctx.t(f"alert.{alert.key}", n=alert.count, **widgets.alert_params(ctx, alert.params)),
-                icon=":material/warning:",
-            ):
-                tables.show(
-                    ctx,
-                    alert.rows,
-                    list(alert.columns),
-                    key=f"overview.alert.{alert.key}",
-                    limit=50,
-                    truncated="table.truncated_top",
-                )
+    # One above the other: side by side, the top-10 table's right-hand columns were cut on laptop screens.
+    st.subheader(ctx.t("overview.alerts"))
+    alerts = views.alerts(ctx, clients)
+    if not alerts:
+        widgets.empty(ctx, "no_alert")
+    for alert in alerts:
+        with st.expander(widgets.alert_title(ctx, alert.key, alert.count, alert.params), icon=":material/warning:"):
+            tables.show(
+                ctx,
+                alert.rows,
+                list(alert.columns),
+                key=f"overview.alert.{alert.key}",
+                limit=50,
+                truncated="table.truncated_top",
+            )
+
+    st.subheader(ctx.t("overview.top10"))
+    top = clients.sort_values("balance", ascending=False).head(10)
+    tables.show(
+        ctx,
+        top,
+        ["client_id", "name", "balance", "overdue", "grade", "credit_limit", "utilisation"],
+        key="overview.top10",
+    )

@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 
 from riskcore import config
-from riskcore.i18n import t
+from riskcore.i18n import fmt_pct, has, t
 
 PRIMARY = "#1f4e79"
 INK = "#1f2933"
@@ -66,6 +66,23 @@ def _money_axis(lang: str) -> dict:
     symbol = {"EUR": "€", "USD": "$", "GBP": "£"}.get(config.get().app.currency, config.get().app.currency)
     side = {"ticksuffix": f"\u00a0{symbol}"} if lang == "fr" else {"tickprefix": symbol}
     return {"tickformat": ",.0f", **side}
+
+
+def _pct_axis(lang: str) -> dict:
+    """Axis settings for shares plotted in percent (0-100): `20 %` in French, `20%` in English."""
+    return {"tickformat": ",.0f", "ticksuffix": "\u202f%" if lang == "fr" else "%"}
+
+
+def _pct_hover(lang: str, value: str = "y") -> str:
+    return f"%{{{value}:,.1f}}" + ("\u202f%" if lang == "fr" else "%")
+
+
+def sector_label(code: object, lang: str) -> str:
+    """A sector's readable name (`charts.naf.<code>`), else its raw code, else `no_sector`."""
+    if code is None or code != code or code == "":
+        return _c("no_sector", lang)
+    key = f"charts.naf.{code}"
+    return t(key, lang) if has(key, lang) else str(code)
 
 
 def _money_hover(lang: str, value: str = "y") -> str:
@@ -188,12 +205,12 @@ def pareto(curve: pd.DataFrame, lang: str, pareto_share: float, basis: str, top:
     )
     fig.add_scatter(
         x=names,
-        y=rows["cumulative_share"].astype(float),
+        y=rows["cumulative_share"].astype(float) * 100,
         name=_c("cumulative_share", lang),
         yaxis="y2",
         mode="lines+markers",
         line={"color": SERIES_COLOURS["cumulative"]},
-        hovertemplate="%{x}<br>%{y:.1%}<extra></extra>",
+        hovertemplate=f"%{{x}}<br>{_pct_hover(lang)}<extra></extra>",
     )
     fig.add_shape(
         type="line",
@@ -201,8 +218,8 @@ def pareto(curve: pd.DataFrame, lang: str, pareto_share: float, basis: str, top:
         x0=0,
         x1=1,
         yref="y2",
-        y0=pareto_share,
-        y1=pareto_share,
+        y0=pareto_share * 100,
+        y1=pareto_share * 100,
         line={"color": MUTED, "dash": "dot"},
     )
     fig.update_layout(
@@ -210,12 +227,12 @@ def pareto(curve: pd.DataFrame, lang: str, pareto_share: float, basis: str, top:
         yaxis2={
             "overlaying": "y",
             "side": "right",
-            "range": [0, 1.02],
-            "tickformat": ".0%",
+            "range": [0, 102],
+            **_pct_axis(lang),
             "showgrid": False,
             "tickmode": "linear",
             "tick0": 0,
-            "dtick": 0.2,
+            "dtick": 20,
         },
         xaxis={"tickangle": -45, "showticklabels": len(rows) <= 25},
     )
@@ -228,37 +245,55 @@ def top_shares(shares: Mapping[int, float], lang: str, warning: float) -> go.Fig
     fig = go.Figure(
         go.Bar(
             x=[_c("top_n", lang, n=n) for n in keys],
-            y=[float(shares[n]) for n in keys],
+            y=[float(shares[n]) * 100 for n in keys],
             marker_color=[BUCKET_COLOURS[3] if n == 3 and shares[n] >= warning else PRIMARY for n in keys],
-            hovertemplate="%{x}: %{y:.1%}<extra></extra>",
-            text=[f"{float(shares[n]):.0%}" for n in keys],
+            hovertemplate=f"%{{x}}: {_pct_hover(lang)}<extra></extra>",
+            text=[fmt_pct(float(shares[n]), lang, 0) for n in keys],
             textposition="outside",
         )
     )
-    fig.add_shape(type="line", xref="paper", x0=0, x1=1, y0=warning, y1=warning, line={"color": MUTED, "dash": "dot"})
-    fig.update_yaxes(tickformat=".0%", range=[0, 1.05])
+    line = {"color": MUTED, "dash": "dot"}
+    fig.add_shape(type="line", xref="paper", x0=0, x1=1, y0=warning * 100, y1=warning * 100, line=line)
+    fig.update_yaxes(range=[0, 105], **_pct_axis(lang))
     return _layout(fig, lang, _c("top_shares_title", lang), height=320)
 
 
-def treemap(clients: pd.DataFrame, lang: str, value: str = "balance", top: int = 300) -> go.Figure:
-    """Outstanding of the `top` largest clients by sector, then group, then client (kpi.by_client rows).
+def treemap(
+    clients: pd.DataFrame, lang: str, value: str = "balance", sectors: int = 10, per_sector: int = 4
+) -> go.Figure:
+    """Outstanding by sector, then group (or the client itself when it belongs to none).
 
-    Capped so that a ledger of tens of thousands of clients still draws at once; the title says so.
+    Only readable tiles are drawn: the `per_sector` largest groups or clients of each of the
+    `sectors` largest sectors; the rest of a sector, and the smaller sectors, become "others".
     """
-    rows = clients[clients[value].astype(float) > 0].nlargest(top, value)
-    no_sector, no_group = _c("no_sector", lang), _c("no_group", lang)
-    sector = rows["sector"].fillna(no_sector).astype(str)
-    group = rows["group_id"].fillna(no_group).astype(str)
-    leaf = rows["name"].fillna(rows["client_id"]).astype(str)
+    rows = clients[clients[value].astype(float) > 0]
+    leaf = rows["group_id"].where(rows["group_id"].notna(), rows["name"].fillna(rows["client_id"])).astype(str)
+    by_leaf = (
+        pd.DataFrame({"sector": rows["sector"].astype(object), "leaf": leaf, "amount": rows[value].astype(float)})
+        .fillna({"sector": ""})
+        .groupby(["sector", "leaf"], as_index=False)["amount"]
+        .sum()
+    )
+    totals = by_leaf.groupby("sector")["amount"].sum().sort_values(ascending=False)
+    kept = set(totals.index[:sectors])
     nodes: list[tuple[str, str, str, float]] = []  # id, parent, label, value
-    nodes += [(f"s/{s}", "", s, 0.0) for s in sorted(sector.unique())]
-    nodes += [(f"g/{s}/{g}", f"s/{s}", g, 0.0) for s, g in sorted(set(zip(sector, group, strict=True)))]
-    nodes += [
-        (f"c/{cid}", f"g/{s}/{g}", name, amount)
-        for s, g, name, cid, amount in zip(
-            sector, group, leaf, rows["client_id"], rows[value].astype(float), strict=True
-        )
-    ]
+    for sector, total in totals.items():
+        if sector not in kept:
+            continue
+        sid = f"s/{sector}"
+        nodes.append((sid, "", sector_label(sector or None, lang), 0.0))
+        leaves = by_leaf[by_leaf["sector"] == sector].nlargest(per_sector, "amount")
+        nodes += [
+            (f"{sid}/{name}", sid, str(name), amount)
+            for name, amount in zip(leaves["leaf"], leaves["amount"], strict=True)
+        ]
+        rest = total - float(leaves["amount"].sum())
+        if rest > 0.5:
+            others = int((by_leaf["sector"] == sector).sum()) - len(leaves)
+            nodes.append((f"{sid}/~others", sid, _c("others", lang, n=others), rest))
+    small = float(totals[[s not in kept for s in totals.index]].sum())
+    if small > 0.5:
+        nodes.append(("s/~others", "", _c("other_sectors", lang, n=len(totals) - len(kept)), small))
     ids, parents, labels, values = (list(col) for col in zip(*nodes, strict=True)) if nodes else ([], [], [], [])
     fig = go.Figure(
         go.Treemap(
@@ -268,12 +303,13 @@ def treemap(clients: pd.DataFrame, lang: str, value: str = "balance", top: int =
             values=values,
             branchvalues="remainder",
             hovertemplate=f"%{{label}}<br>{_money_hover(lang, 'value')}<extra></extra>",
+            texttemplate=f"%{{label}}<br>{_money_hover(lang, 'value')}",
             marker={"colors": None},
             root_color="white",
         )
     )
     fig.update_layout(treemapcolorway=list(CATEGORY_COLOURS))
-    return _layout(fig, lang, _c("treemap_title", lang, n=len(rows)), height=520)
+    return _layout(fig, lang, _c("treemap_title", lang), height=520)
 
 
 def bars(frame: pd.DataFrame, category: str, value: str, lang: str, title: str, money: bool = True) -> go.Figure:
@@ -378,8 +414,9 @@ def limits_scatter(limits: pd.DataFrame, lang: str) -> go.Figure:
         )
     top = float(max(limits["credit_limit"].max() or 0, limits["suggested_limit"].max() or 0, 1))
     fig.add_shape(type="line", x0=0, y0=0, x1=top, y1=top, line={"color": MUTED, "dash": "dot"})
-    fig.update_xaxes(title={"text": _c("current", lang)}, **_money_axis(lang))
-    fig.update_yaxes(title={"text": _c("suggested", lang)}, **_money_axis(lang))
+    # A standoff keeps the axis titles clear of the (long, money) tick labels.
+    fig.update_xaxes(title={"text": _c("current", lang), "standoff": 12}, **_money_axis(lang))
+    fig.update_yaxes(title={"text": _c("suggested", lang), "standoff": 16}, **_money_axis(lang))
     fig.update_layout(legend={"y": -0.25, "title": {"text": _c("grade", lang)}})
     return _layout(fig, lang, _c("limits_title", lang), height=420)
 

@@ -428,6 +428,8 @@ def breakdown(con: Cursor, as_of: dt.date, dimension: str, filters: Filters = NO
         )
     pos = _position(con, as_of, filters)
     pos = pos.assign(dunning_status=_dunning_status(pos))
+    if dimension == "dunning_status":  # a credit balance (unapplied credit notes) is nothing overdue, not -x
+        pos = pos.assign(overdue=pos["overdue"].clip(lower=0))
     grouped = (
         pos.groupby(dimension, dropna=False, sort=False)
         .agg(
@@ -485,3 +487,8 @@ def invoice_flags(con: Cursor, as_of: dt.date, filters: Filters = NO_FILTERS) ->
     flagged = legal.paid_over_60(con, as_of, filters)
     columns = ["invoice_id", "client_id", "name", "invoice_date", "due_date", "open_amount", "days_since_invoice"]
     return flagged.loc[flagged["is_open"], columns].reset_index(drop=True)
+
+
+def assumed_terms(con: Cursor) -> bool:
+    """Whether any invoice's due date was derived from payment terms (a FEC has none): figures say so."""
+    return bool(con.execute("SELECT coalesce(bool_or(due_date_assumed), false) FROM invoices").fetchall()[0][0])

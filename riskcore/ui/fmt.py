@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import cache
 
+import pandas as pd
+from babel.dates import format_time
 from babel.numbers import get_decimal_symbol, get_group_symbol
 
 from riskcore import config
@@ -18,7 +20,8 @@ from riskcore.i18n import LOCALES, fmt_amount, fmt_date, fmt_number, fmt_pct
 Formatter = Callable[[object], str]
 
 
-def _missing(value: object) -> bool:
+def missing(value: object) -> bool:
+    """True for None, NaN and pd.NA: an empty cell."""
     return value is None or value != value  # None, NaN, pd.NA
 
 
@@ -37,7 +40,7 @@ def amount(lang: str, decimals: int = 0) -> Formatter:
     prefix, _, suffix = fmt_amount(0, lang, currency, decimals).partition(zero)
 
     def format_amount(value: object) -> str:
-        if _missing(value):
+        if missing(value):
             return ""
         text = _number(float(value), decimals, group, decimal)  # type: ignore[arg-type]
         sign, digits = ("-", text[1:]) if text.startswith("-") else ("", text)
@@ -51,7 +54,7 @@ def number(lang: str, decimals: int = 0) -> Formatter:
     """`1 234,5` (fr) / `1,234.5` (en)."""
     locale = LOCALES[lang]
     group, decimal = get_group_symbol(locale), get_decimal_symbol(locale)
-    return lambda value: "" if _missing(value) else _number(float(value), decimals, group, decimal)  # type: ignore[arg-type]
+    return lambda value: "" if missing(value) else _number(float(value), decimals, group, decimal)  # type: ignore[arg-type]
 
 
 @cache
@@ -59,11 +62,25 @@ def pct(lang: str, decimals: int = 1) -> Formatter:
     """A fraction as `55,9 %` (fr) / `55.9%` (en)."""
     base = number(lang, decimals)
     _, _, suffix = fmt_pct(0, lang, decimals).partition(fmt_number(0, lang, decimals))
-    return lambda value: "" if _missing(value) else base(float(value) * 100) + suffix  # type: ignore[arg-type]
+    return lambda value: "" if missing(value) else base(float(value) * 100) + suffix  # type: ignore[arg-type]
 
 
 @cache
 def date(lang: str) -> Formatter:
     """`31/12/2025`."""
 
-    return lambda value: "" if _missing(value) else fmt_date(value, lang)  # type: ignore[arg-type]
+    return lambda value: "" if missing(value) else fmt_date(value, lang)  # type: ignore[arg-type]
+
+
+@cache
+def datetime(lang: str) -> Formatter:
+    """`31/10/2026 14:05`: the date as `date` writes it and the time per the language (babel)."""
+    locale = LOCALES[lang]
+
+    def format_datetime(value: object) -> str:
+        if missing(value):
+            return ""
+        stamp = pd.Timestamp(value)  # type: ignore[arg-type]
+        return f"{fmt_date(stamp.date(), lang)} {format_time(stamp.to_pydatetime(), 'short', locale=locale)}"
+
+    return format_datetime

@@ -65,6 +65,8 @@ def limit_form(
         format="%.0f",
         key=f"{key}.new_limit.{chosen}",
     )
+    # number_input cannot group thousands: the amount as the reader writes it, right below
+    left.caption(ctx.t("limits.new_limit_reads", amount=fmt_amount(new_limit, ctx.lang, decimals=0)))
     reason = right.text_area(
         ctx.t("limits.reason"), key=f"{key}.reason", height=80, placeholder=ctx.t("limits.reason_hint")
     )

@@ -77,14 +77,20 @@ def _user(lang: str) -> User:
     """Demo mode: the "view as" switch; with configured users, the signed-in person or a stop."""
     cfg = config.get()
     if cfg.demo_mode:
+        # Re-set the role when the language changes: otherwise the browser keeps showing the role's
+        # name in the previous language (the widget keeps its key, so its value is not re-sent).
+        role = st.session_state.get("sidebar.view_as") or st.session_state.get("_encours_role") or "admin"
+        if st.session_state.get("_view_as_lang") != lang or "sidebar.view_as" not in st.session_state:
+            st.session_state["sidebar.view_as"] = role
+        st.session_state["_view_as_lang"] = lang
         role = st.sidebar.selectbox(
             t("ui.sidebar.view_as", lang),
             tuple(DEMO_USERS),
-            index=tuple(DEMO_USERS).index("admin"),
             format_func=lambda r: t(f"ui.role.{r}", lang),
             key="sidebar.view_as",
             help=t("ui.sidebar.view_as_help", lang),
         )
+        st.session_state["_encours_role"] = role  # a plain key: it survives page switches
         return demo_user(role)
     email = st.user.get("email") if st.user else None
     for user in cfg.users:

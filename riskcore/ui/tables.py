@@ -58,20 +58,16 @@ DATES = {
     "due_date",
     "settle_date",
     "last_dunning_date",
-    "proposed_at",
-    "decided_at",
-    "imported_at",
     "action_date",
     "promise_date",
     "payment_date",
     "write_off_date",
     "month_end",
 }
+DATETIMES = {"proposed_at", "decided_at", "imported_at"}
 INTEGERS = {
     "invoices",
     "clients",
-    "days_past_due",
-    "max_days_past_due",
     "rows",
     "rejected",
     "rank",
@@ -88,6 +84,15 @@ INTEGERS = {
 DECIMALS = {"score": 0, "days_late_12m": 1, "days_late_trend": 1, "avg_days_late": 1, "weighted_days_late": 1}
 
 
+NOT_NEGATIVE_DAYS = {"days_past_due", "max_days_past_due"}  # an invoice not yet due is not "-14 days" late
+
+
+def _days_past_due(lang: str) -> Any:
+    """Days past due, blank for an invoice not yet due (its bucket column already says "not due")."""
+    number = fmt.number(lang, 0)
+    return lambda value: "" if fmt.missing(value) or float(value) <= 0 else number(value)
+
+
 def _formatter(column: str, lang: str, cents: bool) -> Any:
     if column in AMOUNTS:
         return fmt.amount(lang, 2 if cents else 0)
@@ -95,6 +100,10 @@ def _formatter(column: str, lang: str, cents: bool) -> Any:
         return fmt.pct(lang)
     if column in DATES:
         return fmt.date(lang)
+    if column in DATETIMES:
+        return fmt.datetime(lang)
+    if column in NOT_NEGATIVE_DAYS:
+        return _days_past_due(lang)
     if column in INTEGERS:
         return fmt.number(lang, 0)
     if column in DECIMALS:
@@ -108,6 +117,7 @@ CODED = {
     "level": "ui.code.level",
     "last_dunning_level": "ui.code.level",
     "dunning_status": "ui.code.dunning_status",
+    "kind": "ingest.kinds",
 }
 BUCKETED = {"bucket", "segment"}  # values named by riskcore.kpi.bucket_names / segment_names
 BOOLEANS = {"disputed", "worsening", "non_credit", "doubtful", "terms_end_of_month", "due_date_assumed"}

@@ -127,12 +127,23 @@ def segment_chart(ctx: Context, segments: pd.DataFrame) -> object:
 def breakdown_chart(ctx: Context, dimension: str, top: int = 20) -> object:
     """Overdue amount per sales rep or sector (kpi.breakdown), the `top` largest."""
     rows = cached.breakdown(ctx, dimension).nlargest(top, "overdue")
+    if dimension == "sector":  # NAF codes read as activity names
+        rows = rows.assign(value=[charts.sector_label(v, ctx.lang) for v in rows["value"]])
     return charts.bars(rows, "value", "overdue", ctx.lang, charts.breakdown_title(dimension, ctx.lang))
 
 
 def dunning_status(ctx: Context) -> pd.DataFrame:
-    """kpi.breakdown by dunning status, the status in its own column (translated by the tables)."""
-    return cached.breakdown(ctx, "dunning_status").rename(columns={"value": "dunning_status"})
+    """kpi.breakdown by dunning status in the order of the process: not overdue, no action, level 1 ... 5."""
+    rows = cached.breakdown(ctx, "dunning_status").rename(columns={"value": "dunning_status"})
+    return rows.iloc[sorted(range(len(rows)), key=lambda i: dunning_order(rows["dunning_status"].iloc[i]))]
+
+
+def dunning_order(status: object) -> tuple[int, int]:
+    """Sort key of a kpi dunning status: `not_overdue`, `no_action`, then `level_<n>` by n (not as text)."""
+    text = str(status)
+    if text.startswith("level_") and text[6:].isdigit():
+        return (2, int(text[6:]))
+    return ({"not_overdue": 0, "no_action": 1}.get(text, 3), 0)
 
 
 def approval_threshold() -> tuple[float, float]:

@@ -10,8 +10,9 @@ from typing import TYPE_CHECKING
 import plotly.graph_objects as go
 import streamlit as st
 
+from riskcore.charts import sector_label
 from riskcore.errors import EncoursError
-from riskcore.i18n import fmt_amount, fmt_number, fmt_pct
+from riskcore.i18n import fmt_amount, fmt_number, fmt_pct, t
 from riskcore.ui import nav
 
 if TYPE_CHECKING:
@@ -23,6 +24,10 @@ def title(ctx: Context, page: str) -> None:
     st.title(ctx.t(f"page.{page}"))
     if ctx.as_of is not None:
         st.caption(ctx.t("frame.as_of_caption", date=fmt_date_short(ctx), filters=filters_text(ctx)))
+        from riskcore.ui import cached
+
+        if cached.read(ctx, "riskcore.kpi.assumed_terms"):  # e.g. a FEC: no due dates in the source
+            st.caption(":material/info: " + t("kpi.note_assumed_terms", ctx.lang))
 
 
 def fmt_date_short(ctx: Context) -> str:
@@ -87,15 +92,28 @@ def format_value(ctx: Context, value: float | None, kind: str) -> str:
 
 
 def _change(ctx: Context, card: Card, before: float | None) -> str | None:
-    """The signed change since `before`, in the card's unit (percentage points for rates)."""
+    """The signed change since `before`, in the card's unit (percentage points for rates).
+
+    A change that reads as zero once rounded (`0,0 j`, `0 €`) is shown without a sign: it is
+    neutral, and `kpi_cards` draws it without arrow or colour.
+    """
     if before is None or card.value is None or before != before or card.value != card.value:
         return None
     change = card.value - before
     if card.kind == "pct":
         text = ctx.t("unit.points", n=fmt_number(change * 100, ctx.lang, 1))
+        zero = ctx.t("unit.points", n=fmt_number(0, ctx.lang, 1))
     else:
         text = format_value(ctx, change, card.kind)
+        zero = format_value(ctx, 0.0, card.kind)
+    if text.replace("-", "").replace("\u2212", "") == zero:
+        return zero
     return f"+{text}" if change > 0 else text
+
+
+def is_neutral(ctx: Context, card: Card, change: str | None) -> bool:
+    """True when a card's change is nothing (no value a month before, or zero once rounded)."""
+    return change is None or change == _change(ctx, Card(card.label, 0.0, card.kind), 0.0)
 
 
 def kpi_cards(ctx: Context, cards: Sequence[Card], per_row: int = 4) -> None:
@@ -104,12 +122,15 @@ def kpi_cards(ctx: Context, cards: Sequence[Card], per_row: int = 4) -> None:
         columns = st.columns(per_row)
         for column, card in zip(columns, cards[start : start + per_row], strict=False):
             year = _change(ctx, card, card.year_ago)
+            month = _change(ctx, card, card.month_ago)
+            neutral = is_neutral(ctx, card, month)
             with column.container(border=True, height="stretch"):
                 st.metric(
                     ctx.t(f"kpi.{card.label}"),
                     format_value(ctx, card.value, card.kind),
-                    delta=_change(ctx, card, card.month_ago),
-                    delta_color="inverse" if card.lower_is_better else "normal",
+                    delta=month,
+                    delta_color="off" if neutral else "inverse" if card.lower_is_better else "normal",
+                    delta_arrow="off" if neutral else "auto",
                     delta_description=ctx.t("unit.vs_month") if card.month_ago is not None else None,
                     help=card.help or ctx.t(f"kpi_help.{card.label}"),
                     chart_data=list(card.trend) or None,
@@ -124,9 +145,10 @@ def chart(figure: go.Figure, key: str, **kwargs: object) -> object:
     return st.plotly_chart(figure, key=key, theme=None, config={"displaylogo": False}, **kwargs)
 
 
-def alert_params(ctx: Context, params: dict) -> dict:
-    """An alert's values formatted for its message (shares as percentages)."""
-    return {k: fmt_pct(v, ctx.lang) if k.endswith("share") else v for k, v in params.items()}
+def alert_title(ctx: Context, key: str, count: int, params: dict) -> str:
+    """An alert's message: its count with thousands separators (`15 657`), shares as percentages."""
+    values = {k: fmt_pct(v, ctx.lang) if k.endswith("share") else v for k, v in params.items()}
+    return ctx.t(f"alert.{key}", n=fmt_number(count, ctx.lang), **values)
 
 
 def concentration_cards(ctx: Context, conc: object) -> None:
@@ -180,6 +202,8 @@ def client_identity(ctx: Context, profile: dict) -> None:
             shown = fmt_amount(float(value), ctx.lang, decimals=0)
         elif key == "payment_terms_days":
             shown = ctx.t("unit.days", n=fmt_number(float(value), ctx.lang))
+        elif key == "sector":
+            shown = f"{sector_label(value, ctx.lang)} ({value})"
         elif key == "terms_end_of_month":
             shown = ctx.t("common.yes") if value else ctx.t("common.no")
         else:

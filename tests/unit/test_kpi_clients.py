@@ -122,6 +122,28 @@ def test_breakdown_by_dunning_status(ledger):
     assert frame.loc["not_overdue", "clients"] == 2
 
 
+def test_breakdown_by_dunning_status_counts_a_past_due_credit_note_as_nothing_overdue(ledger):
+    with ledger.transaction() as cur:
+        write_frame(cur, schema.CLIENTS, pd.DataFrame([{"client_id": "G", "name": "Golf", "status": "active"}]))
+        write_frame(
+            cur,
+            schema.INVOICES,
+            pd.DataFrame(
+                [
+                    inv("G1", "G", "2025-04-01", "2025-05-01", -300),  # credit note past due, never applied
+                    inv("G2", "G", "2025-06-20", "2025-07-20", 500),  # open, not due at D
+                ]
+            ),
+        )
+    frame = kpi.breakdown(ledger.cursor(), D, "dunning_status").set_index("value")
+    not_overdue = frame.loc["not_overdue"]
+    # E, F (no invoices) and G (past due -300 <= 0): 3 clients; balance -300 + 500 = 200; overdue 0, not -300
+    assert (not_overdue["clients"], not_overdue["balance"], not_overdue["overdue"]) == (3, 200.0, 0.0)
+    # elsewhere the credit note still nets against the client's position: G's own overdue stays -300
+    clients = kpi.by_client(ledger.cursor(), D).set_index("client_id")
+    assert clients.loc["G", "overdue"] == -300.0
+
+
 def test_breakdown_by_segment_with_overdue_rate(ledger):
     frame = kpi.breakdown(ledger.cursor(), D, "segment")
     assert list(frame.columns) == ["value", "clients", "balance", "overdue", "overdue_rate", "days_late_12m"]

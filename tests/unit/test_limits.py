@@ -76,8 +76,14 @@ def test_every_factor_is_a_reason_with_its_value():
 def test_limit_reasons_read_in_french_and_english():
     s = limits.suggestion("C1", 120_000, 30, "B", None)
     terms = next(r for r in s.reasons if r.key == "limits.terms")
-    assert terms.text("en") == "payment terms 30 days + 15 days of grace, / 30: × 1.50"
-    assert terms.text("fr") == "délai de paiement 30 jours + 15 jours de tolérance, / 30 : × 1,50"
+    # (30 + 15) / 30 = 1.5 months of sales, written with the language's decimal mark
+    assert (
+        terms.text("en")
+        == "With 30 days of payment terms and 15 days of grace, the balance can reach 1.50 months of sales."
+    )
+    assert terms.text("fr") == (
+        "Avec 30 jours de délai de paiement et 15 jours de tolérance, l'encours peut atteindre 1,50 mois d'achats."
+    )
 
 
 @pytest.mark.parametrize(
