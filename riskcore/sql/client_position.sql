@@ -1,6 +1,8 @@
 -- Per-client position at $as_of (DOMAIN.md §2-4) in one pass over the ledger: every additive
 -- figure the snapshot, the per-client table, breakdowns, late-payer segments, concentration and
--- provisions are built from. One row per client kept by the filters, also without any activity.
+-- provisions are built from. One row per client kept by the filters, also without any activity:
+-- figures are worked out per client for every client and the filters applied by the last join
+-- (cheaper than filtering each invoice first).
 --   b0..b6: open amounts per aging bucket index (riskcore.kpi keeps as many as there are buckets);
 --   balance_prior: balance at $prior (= as_of - N days, for the CEI);
 --   revenue_12m: S($year_start, $as_of], sales_dso: S($prior, $as_of], sales_window: S($window_start, $as_of];
@@ -21,8 +23,7 @@ facts AS (
            penalty_base(f.open_amount, f.amount, f.settle_date, f.due_date, $as_of, $window_start) AS penalty_base
     -- $horizon, before every window: an invoice issued by then adds nothing unless it is open at
     -- $as_of or was paid after the horizon (which covers being open at $prior and settled in a window)
-    FROM invoice_facts($as_of, $prior, horizon := $horizon) AS f
-    WHERE f.client_id IN (SELECT client_id FROM kept)),
+    FROM invoice_facts($as_of, $prior, horizon := $horizon) AS f),
 per_client AS (
     -- one aggregation for everything: a second pass over the facts costs more than the filters
     SELECT client_id,
@@ -57,13 +58,11 @@ per_client AS (
 cash AS (
     SELECT client_id, now.unapplied, before.unapplied AS unapplied_prior
     FROM unapplied_cash($as_of) AS now
-    LEFT JOIN unapplied_cash($prior) AS before USING (client_id)
-    WHERE client_id IN (SELECT client_id FROM kept)),
+    LEFT JOIN unapplied_cash($prior) AS before USING (client_id)),
 written_off AS (
     SELECT invoice_id, client_id, amount, write_off_date
     FROM invoices
-    WHERE write_off_date > $window_start AND write_off_date <= $as_of AND invoice_date <= write_off_date
-      AND client_id IN (SELECT client_id FROM kept)),
+    WHERE write_off_date > $window_start AND write_off_date <= $as_of AND invoice_date <= write_off_date),
 losses AS (
     -- the open amount at the write-off date: payments dated on or before it are deducted
     SELECT w.client_id, sum(w.amount - coalesce(p.paid, 0)) AS written_off
@@ -79,7 +78,7 @@ dunning AS (
            arg_max(level, struct_pack(d := action_date, l := level)) AS last_dunning_level,
            bool_or(action_date > $coverage_start) AS dunned_recently
     FROM dunning_actions
-    WHERE action_date <= $as_of AND client_id IN (SELECT client_id FROM kept)
+    WHERE action_date <= $as_of
     GROUP BY client_id)
 SELECT c.client_id, c.name, c.sector, c.segment, c.sales_rep, c.region, c.group_id, c.status,
        coalesce(c.non_credit, false) AS non_credit, coalesce(c.doubtful, false) AS doubtful,
