@@ -6,12 +6,32 @@ import os
 from pathlib import Path
 
 import pytest
+import yaml
+
+from riskcore import config
 
 # The CLI and catalogues follow config.yaml's language; tests pin it so messages are predictable.
 os.environ.setdefault("ENCOURS_LANG", "en")
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture
+def configured(tmp_path, monkeypatch):
+    """Run with config.yaml changed in some keys (a real file, read through ENCOURS_CONFIG)."""
+
+    def apply(**sections: dict) -> None:
+        raw = yaml.safe_load(config.DEFAULT_PATH.read_text(encoding="utf-8"))
+        for section, values in sections.items():
+            raw[section].update(values)
+        path = tmp_path / "config.yaml"
+        path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+        monkeypatch.setenv("ENCOURS_CONFIG", str(path))
+        config.get.cache_clear()
+
+    yield apply
+    config.get.cache_clear()
 
 
 @pytest.fixture

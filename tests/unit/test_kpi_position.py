@@ -6,11 +6,10 @@ import datetime as dt
 
 import pandas as pd
 import pytest
-import yaml
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from riskcore import config, kpi, schema
+from riskcore import kpi, schema
 from riskcore.store import clear_ledger, write_frame
 
 D = dt.date(2025, 3, 31)
@@ -81,23 +80,6 @@ LEDGER_PAYMENTS = [
 def ledger(store):
     write_ledger(store, LEDGER_INVOICES, LEDGER_PAYMENTS)
     return store
-
-
-@pytest.fixture
-def configured(tmp_path, monkeypatch):
-    """Run with config.yaml changed in some keys (a real file, read through ENCOURS_CONFIG)."""
-
-    def apply(**sections: dict) -> None:
-        raw = yaml.safe_load(config.DEFAULT_PATH.read_text(encoding="utf-8"))
-        for section, values in sections.items():
-            raw[section].update(values)
-        path = tmp_path / "config.yaml"
-        path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
-        monkeypatch.setenv("ENCOURS_CONFIG", str(path))
-        config.get.cache_clear()
-
-    yield apply
-    config.get.cache_clear()
 
 
 @pytest.mark.parametrize(

@@ -6,9 +6,8 @@ import datetime as dt
 
 import pandas as pd
 import pytest
-import yaml
 
-from riskcore import config, kpi, legal, schema
+from riskcore import kpi, legal, schema
 from riskcore.store import write_frame
 
 
@@ -30,23 +29,6 @@ def inv(invoice_id, invoice_date, due_date, amount, client_id="A", **extra) -> d
 def pay(payment_id, invoice_id, payment_date, amount, client_id="A") -> dict:
     return {"payment_id": payment_id, "client_id": client_id, "invoice_id": invoice_id,
             "payment_date": payment_date, "amount": amount}  # fmt: skip
-
-
-@pytest.fixture
-def configured(tmp_path, monkeypatch):
-    """Run with config.yaml changed in some keys (a real file, read through ENCOURS_CONFIG)."""
-
-    def apply(**sections: dict) -> None:
-        raw = yaml.safe_load(config.DEFAULT_PATH.read_text(encoding="utf-8"))
-        for section, values in sections.items():
-            raw[section].update(values)
-        path = tmp_path / "config.yaml"
-        path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
-        monkeypatch.setenv("ENCOURS_CONFIG", str(path))
-        config.get.cache_clear()
-
-    yield apply
-    config.get.cache_clear()
 
 
 # --- penalty rate ---------------------------------------------------------------------------------
