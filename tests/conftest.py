@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,9 @@ from riskcore import config
 
 # The CLI and catalogues follow config.yaml's language; tests pin it so messages are predictable.
 os.environ.setdefault("ENCOURS_LANG", "en")
+# No test may open the developer's workspace (data/encours.duckdb, or the ENCOURS_DB of their shell):
+# whatever opens the default workspace gets a throwaway file. Tests that need one set their own.
+os.environ["ENCOURS_DB"] = str(Path(tempfile.mkdtemp(prefix="encours-tests-")) / "default.duckdb")
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).parent / "fixtures"
