@@ -99,15 +99,15 @@ def _load_workspace(work: Path):
     import pandas as pd
 
     from riskcore import schema
-    from riskcore.store import Store, set_meta, write_frame
+    from riskcore.store import Store, set_meta, write_ledger
 
     path = work / "full.duckdb"
     fresh = not path.exists()
     store = Store(path)
     if fresh:
         with store.transaction() as cur:
-            for table in schema.LEDGER_TABLES:
-                write_frame(cur, table, pd.read_parquet(work / f"{table.name}.parquet"), replace=False)
+            frames = {t.name: pd.read_parquet(work / f"{t.name}.parquet") for t in schema.LEDGER_TABLES}
+            write_ledger(cur, frames, replace=False)
             set_meta(cur, "dataset", "bench")
     return store
 

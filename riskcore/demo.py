@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from riskcore import schema
-from riskcore.store import Store, clear_ledger, last_date, set_meta, write_frame
+from riskcore.store import Store, clear_ledger, last_date, set_meta, write_ledger
 
 DEMO_END = date(2026, 10, 31)  # fixed, so the demo is reproducible; the as-of default is the last date in the data
 
@@ -805,8 +805,7 @@ def load_demo(store: Store, seed: int | None = None, clients: int | None = None,
     )
     with store.transaction() as cur:
         clear_ledger(cur)
-        for table in schema.LEDGER_TABLES:
-            write_frame(cur, table, frames[table.name])
+        write_ledger(cur, frames)
         set_meta(cur, "dataset", "demo")
         last = last_date(cur)
     return {

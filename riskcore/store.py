@@ -165,6 +165,13 @@ def write_frame(cur: Cursor, table: schema.Table, frame: pd.DataFrame, *, replac
     return len(frame)
 
 
+def write_ledger(cur: Cursor, frames: dict[str, pd.DataFrame], *, replace: bool = True) -> None:
+    """Write every ledger table `frames` holds (keyed by table name), clients first, in `cur`'s transaction."""
+    for table in schema.LEDGER_TABLES:
+        if table.name in frames:
+            write_frame(cur, table, frames[table.name], replace=replace)
+
+
 def clear_ledger(cur: Cursor) -> None:
     """Remove every ledger row, decision and import record (the workspace becomes empty)."""
     for table in (*schema.LEDGER_TABLES, schema.LIMIT_DECISIONS, schema.IMPORTS):

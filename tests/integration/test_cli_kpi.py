@@ -10,18 +10,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from design_contract import DESIGN_KEYS
 
-from riskcore import demo, kpi, legal, schema
-from riskcore.store import Store, last_date, write_frame
+from riskcore import demo, kpi, legal
+from riskcore.store import Store, last_date, write_ledger
 
 ROOT = Path(__file__).resolve().parents[2]
-DESIGN_KEYS = [
-    "as_of", "total_outstanding", "not_due", "overdue_amount", "overdue_rate", "unapplied_cash", "aging",
-    "dso_simple_90", "dso_countback", "bpdso_90", "add_90", "cei_90", "weighted_days_to_pay_365",
-    "avg_days_late_365", "clients_with_outstanding", "top1_share", "top3_share", "top5_share", "top10_share",
-    "hhi_outstanding", "top3_revenue_share_12m", "disputed_amount", "dunning_coverage_30", "loss_rate_12m",
-    "invoices_paid_over_60_days_365", "late_penalties_due", "recovery_indemnities_due",
-]  # fmt: skip
 YEAR_END = dt.date(2025, 12, 31)
 
 
@@ -41,8 +35,7 @@ def workspace(tmp_path_factory):
     store = Store(path)
     frames = demo.generate(seed=5, clients=30, years=1)
     with store.transaction() as cur:
-        for table in schema.LEDGER_TABLES:
-            write_frame(cur, table, frames[table.name])
+        write_ledger(cur, frames)
     con = store.cursor()
     as_of = last_date(con)
     expected = {"snapshot": kpi.snapshot(con, as_of), "d441_6": legal.d441_6_table(con, YEAR_END)}

@@ -9,17 +9,15 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from riskcore import features, schema, scoring
-from riskcore.store import Store, write_frame
+from riskcore import features, scoring
+from riskcore.store import Store, write_ledger
 
 D = dt.date
 
 
 def _load(store: Store, frames: dict[str, pd.DataFrame]) -> None:
     with store.transaction() as cur:
-        for table in schema.LEDGER_TABLES:
-            if table.name in frames:
-                write_frame(cur, table, frames[table.name])
+        write_ledger(cur, frames)
 
 
 # --- a small ledger worked by hand -----------------------------------------------------------------

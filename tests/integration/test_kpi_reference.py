@@ -19,9 +19,10 @@ from collections import defaultdict
 from decimal import Decimal
 
 import pytest
+from design_contract import DESIGN_KEYS
 
-from riskcore import config, demo, kpi, schema
-from riskcore.store import write_frame
+from riskcore import config, demo, kpi
+from riskcore.store import write_ledger
 
 DATES = [
     dt.date(2025, 3, 15),
@@ -30,13 +31,6 @@ DATES = [
     dt.date(2026, 6, 17),
     dt.date(2026, 10, 31),
 ]
-DESIGN_KEYS = [
-    "as_of", "total_outstanding", "not_due", "overdue_amount", "overdue_rate", "unapplied_cash", "aging",
-    "dso_simple_90", "dso_countback", "bpdso_90", "add_90", "cei_90", "weighted_days_to_pay_365",
-    "avg_days_late_365", "clients_with_outstanding", "top1_share", "top3_share", "top5_share", "top10_share",
-    "hhi_outstanding", "top3_revenue_share_12m", "disputed_amount", "dunning_coverage_30", "loss_rate_12m",
-    "invoices_paid_over_60_days_365", "late_penalties_due", "recovery_indemnities_due",
-]  # fmt: skip
 EXTRA_KEYS = ("assumed_terms", "top3_warning", "pareto_80_count")
 
 
@@ -285,8 +279,7 @@ def workspace(tmp_path_factory):
     store = Store(tmp_path_factory.mktemp("reference") / "demo.duckdb")
     frames = demo.generate(seed=42, clients=120, years=2)
     with store.transaction() as cur:
-        for table in schema.LEDGER_TABLES:
-            write_frame(cur, table, frames[table.name])
+        write_ledger(cur, frames)
     yield store
     store.close()
 

@@ -114,3 +114,18 @@ def test_open_store_returns_one_store_per_file(tmp_path):
     b = store_mod.open_store(str(tmp_path / "w.duckdb"))
     assert a is b
     a.close()
+
+
+def test_write_ledger_writes_the_tables_the_frames_hold_and_leaves_the_others(store):
+    # clients and invoices given, payments and dunning absent: 1 client, 1 invoice, nothing else
+    frames = {"clients": pd.DataFrame({"client_id": ["C1"]}), "invoices": _invoice("F1", 10)}
+    with store.transaction() as cur:
+        store_mod.write_ledger(cur, frames)
+    counts = (
+        store.cursor()
+        .execute(
+            "SELECT (SELECT count(*) FROM clients), (SELECT count(*) FROM invoices), (SELECT count(*) FROM payments)"
+        )
+        .fetchall()
+    )
+    assert counts == [(1, 1, 0)]

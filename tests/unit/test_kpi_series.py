@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from riskcore import demo, kpi, schema
-from riskcore.store import write_frame
+from riskcore.store import write_frame, write_ledger
 
 END = dt.date(2025, 3, 15)
 
@@ -76,8 +76,7 @@ def test_series_values_worked_out_by_hand(ledger):
 def test_series_agrees_with_the_snapshot_at_every_month_end(store):
     frames = demo.generate(seed=3, clients=15, years=1)
     with store.transaction() as cur:
-        for table in schema.LEDGER_TABLES:
-            write_frame(cur, table, frames[table.name])
+        write_ledger(cur, frames)
     con = store.cursor()
     end = frames["invoices"]["invoice_date"].max().date()
     series = kpi.monthly_series(con, end, months=12)
