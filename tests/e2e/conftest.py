@@ -115,10 +115,8 @@ def start_server(db: Path, log: Path, lang: str = "fr") -> tuple[subprocess.Pope
     return proc, server
 
 
-@pytest.fixture(scope="session")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """A real streamlit server on a fresh temporary workspace (it opens on the demo ledger)."""
-    tmp = tmp_path_factory.mktemp("e2e")
+def _serve(tmp: Path) -> Iterator[Server]:
+    """A server on a fresh workspace in `tmp`, stopped when the fixture ends; a failed start fails the test."""
     try:
         proc, srv = start_server(tmp / "encours.duckdb", tmp / "streamlit.log")
     except RuntimeError as exc:
@@ -127,20 +125,18 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         yield srv
     finally:
         stop(proc)
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """A real streamlit server on a fresh temporary workspace (it opens on the demo ledger)."""
+    yield from _serve(tmp_path_factory.mktemp("e2e"))
 
 
 @pytest.fixture
 def fresh_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """A server of its own for a test that changes the workspace (an import replaces the demo)."""
-    tmp = tmp_path_factory.mktemp("e2e-own")
-    try:
-        proc, srv = start_server(tmp / "encours.duckdb", tmp / "streamlit.log")
-    except RuntimeError as exc:
-        pytest.fail(str(exc), pytrace=False)
-    try:
-        yield srv
-    finally:
-        stop(proc)
+    yield from _serve(tmp_path_factory.mktemp("e2e-own"))
 
 
 @pytest.fixture(scope="session")

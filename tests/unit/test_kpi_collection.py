@@ -4,35 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pandas as pd
 import pytest
+from ledger_rows import inv, pay, write_rows
 
-from riskcore import kpi, schema
-from riskcore.store import write_frame
-
-
-def write_ledger(store, invoices=(), payments=()) -> None:
-    """Write canonical rows (dicts) in one transaction, with one client per id used."""
-    ids = sorted({r["client_id"] for r in (*invoices, *payments)})
-    with store.transaction() as cur:
-        write_frame(cur, schema.CLIENTS, pd.DataFrame([{"client_id": c, "name": c} for c in ids]))
-        write_frame(cur, schema.INVOICES, pd.DataFrame(list(invoices)))
-        write_frame(cur, schema.PAYMENTS, pd.DataFrame(list(payments)))
-
-
-def inv(invoice_id, invoice_date, due_date, amount, client_id="A", **extra) -> dict:
-    return {"invoice_id": invoice_id, "client_id": client_id, "invoice_date": invoice_date, "due_date": due_date,
-            "amount": amount, **extra}  # fmt: skip
-
-
-def pay(payment_id, invoice_id, payment_date, amount, client_id="A") -> dict:
-    return {"payment_id": payment_id, "client_id": client_id, "invoice_id": invoice_id,
-            "payment_date": payment_date, "amount": amount}  # fmt: skip
+from riskcore import kpi
 
 
 def test_simple_dso_is_ar_over_90_days_of_sales_times_90(store):
     # DOMAIN.md check value: AR 30 000, sales over 90 days 60 000 -> 30 000 / 60 000 x 90 = 45 days
-    write_ledger(store, [inv("F1", "2025-03-21", "2025-04-20", 60000)], [pay("P1", "F1", "2025-03-25", 30000)])
+    write_rows(store, [inv("F1", "2025-03-21", "2025-04-20", 60000)], [pay("P1", "F1", "2025-03-25", 30000)])
     snap = kpi.snapshot(store.cursor(), dt.date(2025, 3, 31))
     assert snap["total_outstanding"] == 30000.0
     assert snap["dso_simple_90"] == pytest.approx(45.0)
@@ -43,7 +23,7 @@ def test_simple_dso_is_ar_over_90_days_of_sales_times_90(store):
 def test_best_possible_dso_and_average_days_delinquent_match_domain_check_values(store, configured):
     # DOMAIN.md: AR 15 000, not due 4 000, sales 10 000 over 30 days -> DSO 45, BPDSO 12, ADD 33
     configured(kpi={"dso_days": 30})
-    write_ledger(
+    write_rows(
         store,
         [
             inv("F1", "2025-06-10", "2025-07-10", 10000),  # the 30 days' sales; 4 000 left, not due
@@ -62,7 +42,7 @@ def test_cei_matches_the_domain_check_value_as_a_fraction(store):
     # DOMAIN.md: AR_begin 6 200, S 3 630, AR_end 6 340, not due 3 590 -> 3 490 / 6 240 = 55.9 %
     # D = 2025-06-30, D - 90 = 2025-04-01: F1 (6 200) is the whole AR then; 3 450 is collected on it;
     # F2 (3 630) is the sales of the 90 days, 40 collected, 3 590 left not due; AR_end 2 750 + 3 590.
-    write_ledger(
+    write_rows(
         store,
         [inv("F1", "2025-01-15", "2025-02-14", 6200), inv("F2", "2025-06-20", "2025-07-20", 3630)],
         [pay("P1", "F1", "2025-05-15", 3450), pay("P2", "F2", "2025-06-25", 40)],
@@ -113,7 +93,7 @@ COUNTBACK_D = dt.date(2025, 3, 15)
     ],
 )
 def test_countback_dso_consumes_calendar_months_newest_first(store, invoices, payments, expected):
-    write_ledger(store, invoices, payments)
+    write_rows(store, invoices, payments)
     value = kpi.snapshot(store.cursor(), COUNTBACK_D)["dso_countback"]
     assert value == (pytest.approx(expected) if expected is not None else None)
 
@@ -121,7 +101,7 @@ def test_countback_dso_consumes_calendar_months_newest_first(store, invoices, pa
 def test_countback_dso_stops_after_the_configured_number_of_months(store, configured):
     # at most 2 months: AR 70 000 > March (10 000, 15 days) + February (20 000, 28 days) -> 43 days
     configured(kpi={"countback_max_months": 2})
-    write_ledger(
+    write_rows(
         store,
         [inv("D", "2024-12-10", "2025-01-09", 40000), inv("F", "2025-02-10", "2025-03-12", 20000),
          inv("M", "2025-03-05", "2025-04-04", 10000)],
@@ -131,7 +111,7 @@ def test_countback_dso_stops_after_the_configured_number_of_months(store, config
 
 def test_opening_balances_are_open_items_but_not_sales(store):
     # O1 is an opening balance (à-nouveau) of 40 000: AR 70 000, sales still 60 000 -> 70/60 x 90 = 105
-    write_ledger(
+    write_rows(
         store,
         [inv("O1", "2025-01-01", "2025-01-01", 40000, opening=True), inv("F1", "2025-03-21", "2025-04-20", 60000)],
         [pay("P1", "F1", "2025-03-25", 30000)],
@@ -163,7 +143,7 @@ BEHAVIOUR_PAYMENTS = [
 
 
 def test_days_to_pay_and_days_late_are_weighted_by_amount_over_invoices_settled_in_the_year(store):
-    write_ledger(store, BEHAVIOUR_INVOICES, BEHAVIOUR_PAYMENTS)
+    write_rows(store, BEHAVIOUR_INVOICES, BEHAVIOUR_PAYMENTS)
     snap = kpi.snapshot(store.cursor(), dt.date(2025, 6, 30))
     # settled in (2024-06-30, 2025-06-30]: A1, A2, A3, A7 = 8 500
     # days to pay (1 000 x 40 + 3 000 x 50 + 2 000 x 24 + 2 500 x 69) / 8 500 = 410 500 / 8 500
@@ -174,13 +154,13 @@ def test_days_to_pay_and_days_late_are_weighted_by_amount_over_invoices_settled_
 
 
 def test_days_to_pay_are_undefined_without_settled_invoices(store):
-    write_ledger(store, [inv("F1", "2025-03-21", "2025-04-20", 600)])
+    write_rows(store, [inv("F1", "2025-03-21", "2025-04-20", 600)])
     snap = kpi.snapshot(store.cursor(), dt.date(2025, 3, 31))
     assert (snap["weighted_days_to_pay_365"], snap["avg_days_late_365"]) == (None, None)
 
 
 def test_loss_rate_is_the_open_amount_at_write_off_over_the_years_sales(store):
-    write_ledger(
+    write_rows(
         store,
         [
             inv("L1", "2024-09-01", "2024-10-01", 1000, write_off_date="2025-02-01"),  # 400 paid first -> 600 lost
@@ -198,7 +178,7 @@ def test_loss_rate_is_the_open_amount_at_write_off_over_the_years_sales(store):
 
 
 def test_collection_ratios_are_none_without_sales(store):
-    write_ledger(store, [inv("F1", "2024-01-10", "2024-02-09", 500)])
+    write_rows(store, [inv("F1", "2024-01-10", "2024-02-09", 500)])
     snap = kpi.snapshot(store.cursor(), dt.date(2025, 6, 30))
     assert snap["total_outstanding"] == 500.0
     assert (snap["dso_simple_90"], snap["bpdso_90"], snap["add_90"], snap["loss_rate_12m"]) == (None, None, None, None)

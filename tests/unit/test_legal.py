@@ -6,30 +6,9 @@ import datetime as dt
 
 import pandas as pd
 import pytest
+from ledger_rows import inv, pay, write_rows
 
-from riskcore import kpi, legal, schema
-from riskcore.store import write_frame
-
-
-def write_ledger(store, invoices=(), payments=(), clients=None) -> None:
-    """Write canonical rows (dicts) in one transaction; clients default to one per id used."""
-    ids = sorted({r["client_id"] for r in (*invoices, *payments)})
-    clients = clients if clients is not None else [{"client_id": c, "name": c} for c in ids]
-    with store.transaction() as cur:
-        write_frame(cur, schema.CLIENTS, pd.DataFrame(clients))
-        write_frame(cur, schema.INVOICES, pd.DataFrame(list(invoices)))
-        write_frame(cur, schema.PAYMENTS, pd.DataFrame(list(payments)))
-
-
-def inv(invoice_id, invoice_date, due_date, amount, client_id="A", **extra) -> dict:
-    return {"invoice_id": invoice_id, "client_id": client_id, "invoice_date": invoice_date, "due_date": due_date,
-            "amount": amount, **extra}  # fmt: skip
-
-
-def pay(payment_id, invoice_id, payment_date, amount, client_id="A") -> dict:
-    return {"payment_id": payment_id, "client_id": client_id, "invoice_id": invoice_id,
-            "payment_date": payment_date, "amount": amount}  # fmt: skip
-
+from riskcore import kpi, legal
 
 # --- penalty rate ---------------------------------------------------------------------------------
 
@@ -73,7 +52,7 @@ PENALTY_PAYMENTS = [
 
 
 def test_penalties_run_from_the_day_after_due_and_split_at_half_year_boundaries(store):
-    write_ledger(store, PENALTY_INVOICES, PENALTY_PAYMENTS)
+    write_rows(store, PENALTY_INVOICES, PENALTY_PAYMENTS)
     frame = legal.penalties(store.cursor(), D).set_index("invoice_id")
     assert sorted(frame.index) == ["L1", "L2"]
     l1 = frame.loc["L1"]
@@ -90,7 +69,7 @@ def test_penalties_run_from_the_day_after_due_and_split_at_half_year_boundaries(
 
 
 def test_open_penalties_keep_running_into_the_next_half_year(store):
-    write_ledger(store, PENALTY_INVOICES, PENALTY_PAYMENTS)
+    write_rows(store, PENALTY_INVOICES, PENALTY_PAYMENTS)
     l2 = legal.penalties(store.cursor(), dt.date(2025, 7, 20), client_id="A").set_index("invoice_id").loc["L2"]
     # 10 days in June at 13.15 % + 20 days in July at 12.15 % on 700: 700 x 3.745 / 365
     assert l2["penalty"] == pytest.approx(700 * (10 * 0.1315 + 20 * 0.1215) / 365)
@@ -98,7 +77,7 @@ def test_open_penalties_keep_running_into_the_next_half_year(store):
 
 
 def test_snapshot_sums_penalties_and_forty_euro_indemnities(store):
-    write_ledger(store, PENALTY_INVOICES, PENALTY_PAYMENTS)
+    write_rows(store, PENALTY_INVOICES, PENALTY_PAYMENTS)
     snap = kpi.snapshot(store.cursor(), D)
     # 82.1096 (L1) + 700 x 10 x 0.1315 / 365 = 2.5219 (L2) -> 84.63; two invoices x 40 €
     assert snap["late_penalties_due"] == 84.63
@@ -124,7 +103,7 @@ def test_terms_breaches_flag_agreed_terms_and_due_dates_above_the_caps(store):
         inv("I5", "2025-01-15", "2025-04-01", 100, client_id="T5"),  # one day beyond
         inv("I6", "2025-01-15", "2025-06-01", 100, client_id="T6", due_date_assumed=True),  # assumed: not checked
     ]
-    write_ledger(store, invoices, clients=clients)
+    write_rows(store, invoices, clients=clients)
     frame = legal.terms_breaches(store.cursor(), D).set_index("client_id")
     assert sorted(frame.index) == ["T2", "T4", "T5"]
     assert frame.loc["T5", ["terms_over_cap", "invoices_over_cap", "max_invoice_terms_days"]].tolist() == [
@@ -136,7 +115,7 @@ def test_terms_breaches_flag_agreed_terms_and_due_dates_above_the_caps(store):
 
 
 def test_paid_over_60_flags_settled_invoices_and_open_ones_past_sixty_days(store):
-    write_ledger(
+    write_rows(
         store,
         [
             inv("S61", "2025-03-01", "2025-03-31", 100),  # paid 05-01: 61 days after its date
@@ -174,7 +153,7 @@ D441_PAYMENTS = [
 
 
 def test_d441_6_table_counts_overdue_invoices_per_bracket_with_share_of_revenue(store):
-    write_ledger(store, D441_INVOICES, D441_PAYMENTS)
+    write_rows(store, D441_INVOICES, D441_PAYMENTS)
     table = legal.d441_6_table(store.cursor(), YEAR_END)
     assert table.to_dict("records") == [
         {"bracket": "d1_30", "invoices": 1, "amount": 1200.0, "pct_revenue": pytest.approx(0.02)},
@@ -187,7 +166,7 @@ def test_d441_6_table_counts_overdue_invoices_per_bracket_with_share_of_revenue(
 
 
 def test_d441_6_table_excluding_vat_divides_amounts_but_not_shares(store):
-    write_ledger(store, D441_INVOICES, D441_PAYMENTS)
+    write_rows(store, D441_INVOICES, D441_PAYMENTS)
     table = legal.d441_6_table(store.cursor(), YEAR_END, basis="HT").set_index("bracket")
     assert table["amount"].tolist() == [1000.0, 1500.0, 0.0, 500.0, 3000.0]  # TTC / 1.20
     assert table.loc["total", "pct_revenue"] == pytest.approx(0.06)
@@ -195,7 +174,7 @@ def test_d441_6_table_excluding_vat_divides_amounts_but_not_shares(store):
 
 
 def test_d441_6_table_can_keep_disputed_invoices(store):
-    write_ledger(store, D441_INVOICES, D441_PAYMENTS)
+    write_rows(store, D441_INVOICES, D441_PAYMENTS)
     table = legal.d441_6_table(store.cursor(), YEAR_END, exclude_disputed=False).set_index("bracket")
     assert table.loc["d61_90", ["invoices", "amount"]].tolist() == [1, 3000.0]
     assert table.loc["total", "pct_revenue"] == pytest.approx(6600 / 60000)
