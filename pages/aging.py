@@ -5,18 +5,6 @@ import streamlit as st
 from riskcore import charts
 from riskcore.ui import cached, frame, tables, views, widgets
 
-INVOICE_COLUMNS = [
-    "invoice_id",
-    "client_id",
-    "invoice_date",
-    "due_date",
-    "amount",
-    "open_amount",
-    "days_past_due",
-    "bucket",
-    "disputed",
-]
-
 ctx = frame.context()
 widgets.title(ctx, "aging")
 widgets.require_data(ctx)
@@ -50,5 +38,7 @@ with widgets.guard(ctx):
     if invoices.empty:
         widgets.empty(ctx, "no_open_items")
     else:
-        tables.show(ctx, invoices, INVOICE_COLUMNS, key="aging.invoices", cents=True)
-        tables.exports(ctx, invoices, INVOICE_COLUMNS, name=ctx.t("aging.export_invoices"), key="aging.export_invoices")
+        tables.show(ctx, invoices, views.OPEN_ITEM_COLUMNS, key="aging.invoices", cents=True)
+        tables.exports(
+            ctx, invoices, views.OPEN_ITEM_COLUMNS, name=ctx.t("aging.export_invoices"), key="aging.export_invoices"
+        )

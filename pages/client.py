@@ -5,16 +5,6 @@ import streamlit as st
 from riskcore import charts
 from riskcore.ui import actions, cached, forms, frame, tables, views, widgets
 
-INVOICE_COLUMNS = [
-    "invoice_id",
-    "invoice_date",
-    "due_date",
-    "amount",
-    "open_amount",
-    "days_past_due",
-    "bucket",
-    "disputed",
-]
 PENALTY_COLUMNS = ["invoice_id", "due_date", "settle_date", "days_late", "amount", "penalty", "indemnity"]
 
 ctx = views.unfiltered(frame.context())  # a client file shows the whole client, whatever the sidebar filters
@@ -51,7 +41,7 @@ with widgets.guard(ctx):
         key="client.tabs",
     )
     with tabs[0]:
-        tables.show(ctx, invoices, INVOICE_COLUMNS, key="client.invoices", link=None, cents=True)
+        tables.show(ctx, invoices, views.CLIENT_OPEN_ITEM_COLUMNS, key="client.invoices", link=None, cents=True)
     with tabs[1]:
         tables.show(ctx, cached.dunning_history(ctx, client_id), None, key="client.dunning", link=None)
         forms.dunning_form(ctx, client_id, invoices, key="client.dunning_form")

@@ -152,6 +152,21 @@ def approval_threshold() -> tuple[float, float]:
     return limits.approval_threshold_amount, limits.approval_threshold_increase
 
 
+# Columns of an open-invoice table (kpi.open_items); a client's own file leaves out the client column.
+OPEN_ITEM_COLUMNS = [
+    "invoice_id",
+    "client_id",
+    "invoice_date",
+    "due_date",
+    "amount",
+    "open_amount",
+    "days_past_due",
+    "bucket",
+    "disputed",
+]
+CLIENT_OPEN_ITEM_COLUMNS = [c for c in OPEN_ITEM_COLUMNS if c != "client_id"]
+
+
 # --- credit limits ---------------------------------------------------------------------------
 
 LIMIT_VIEWS = ("all", "alerts", "differs", "no_limit")
