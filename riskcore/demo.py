@@ -334,7 +334,15 @@ def _profiles(rng: np.random.Generator, n: int, start: np.datetime64, end: np.da
     special[procedure] = True
     litigation = _pick(rng, np.flatnonzero((kind == CHRONIC) & (rank >= 5) & ~special), 2 if n >= 100 else 1)
     special[litigation] = True
-    worsening = _pick(rng, np.flatnonzero((kind != CHRONIC) & (rank >= 3) & ~special), max(1, round(0.05 * n)))
+    # A deterioration shows in the books only through invoices falling due while it happens: the
+    # deteriorating clients are drawn among those invoiced at least monthly (over six months, a
+    # client invoiced twice a year may have nothing due at all, and its story would be invisible).
+    weight = (share / share.mean()) ** 0.6
+    lam = INVOICES_PER_CLIENT_YEAR / 12 * weight / weight.mean()
+    regular = lam >= 1.0
+    worsening = _pick(
+        rng, np.flatnonzero((kind != CHRONIC) & (rank >= 3) & regular & ~special), max(1, round(0.05 * n))
+    )
     special[worsening] = True
     closed = _pick(rng, np.flatnonzero((rank >= n // 10) & ~special), max(1, round(0.03 * n)))
     special[closed] = True
@@ -358,8 +366,6 @@ def _profiles(rng: np.random.Generator, n: int, start: np.datetime64, end: np.da
     drift = np.zeros(n)
     drift[worsening] = rng.uniform(50, 110, len(worsening))
 
-    weight = (share / share.mean()) ** 0.6
-    lam = INVOICES_PER_CLIENT_YEAR / 12 * weight / weight.mean()
     mean_cents = share * n * ANNUAL_SALES_PER_CLIENT / (12 * lam) * 100
     status = np.full(n, "active", dtype=object)
     status[procedure] = "collective_procedure"
