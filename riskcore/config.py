@@ -93,6 +93,9 @@ class Scoring:
     default_score: float = 50.0
     grade_cutoffs: dict[str, float] = field(default_factory=lambda: {"A": 80.0, "B": 65.0, "C": 50.0, "D": 35.0})
     cap_grade_91_plus: str = "D"
+    early_warning: bool = True
+    early_warning_min_outcomes: int = 3
+    early_warning_min_points: float = 5.0
     leakage_auc_warning: float = 0.95
     min_evaluation_cases: int = 50
 
@@ -267,6 +270,9 @@ def _check(cfg: Config) -> None:
         cfg.scoring.cap_grade_91_plus,
         "a grade A-E",
     )
+    outcomes, points = cfg.scoring.early_warning_min_outcomes, cfg.scoring.early_warning_min_points
+    rule(outcomes >= 1, "scoring.early_warning_min_outcomes", outcomes, ">= 1")
+    rule(points >= 0, "scoring.early_warning_min_points", points, ">= 0")
     rule(set(cfg.limits.grade_factors) == set(GRADES), "limits.grade_factors", cfg.limits.grade_factors, "A to E")
     rule(
         all(v >= 0 for v in cfg.limits.grade_factors.values()), "limits.grade_factors", cfg.limits.grade_factors, ">= 0"

@@ -247,6 +247,30 @@ def matrix(frame: pd.DataFrame) -> pd.DataFrame:
     return out[list(FEATURES)].astype("float64")
 
 
+# The recent view (riskcore.scoring's early warning): each figure of the client's longer history
+# and its 3-month counterpart, defined alike (late rate: share of invoice outcomes more than
+# late_days late; days late: amount-weighted over settlements; due lately: invoices due, open ones
+# at their lateness so far). share_late (any lateness) has no 3-month counterpart and stays.
+RECENT_COUNTERPART: dict[str, str] = {
+    "late_rate": "late_rate_3m",
+    "late_rate_12m": "late_rate_3m",
+    "late_rate_before_3m": "late_rate_3m",
+    "avg_days_late": "days_late_3m",
+    "days_late_12m": "days_late_3m",
+    "days_late_prior": "days_late_3m",
+    "due_late_prior": "due_late_3m",
+}
+
+
+def recent_view(frame: pd.DataFrame) -> pd.DataFrame:
+    """The features frame as if the last 3 months were each client's whole payment history.
+
+    Open and overdue items, disputes, dunning, size and terms are unchanged: they are already
+    figures at the reference day. The trends read 0, since nothing earlier differs any more.
+    """
+    return frame.assign(**{column: frame[recent] for column, recent in RECENT_COUNTERPART.items()})
+
+
 def labels(frame: pd.DataFrame, known_by: dt.date, late_days: int | None = None) -> tuple[pd.Series, pd.Series]:
     """(usable, late) for invoices whose outcome is settled at the end of day `known_by`.
 

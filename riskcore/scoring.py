@@ -468,11 +468,33 @@ class RuleOutcome:
     rules: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class RecentView:
+    """The model's score of a client as if its last 3 months were its whole payment history.
+
+    `outcomes`: invoices whose outcome became known in those 3 months (settled within late_days of
+    the due date, or not), `late` of them late; `days`: amount-weighted days late of the invoices
+    settled in those months.
+    """
+
+    score: float
+    outcomes: float
+    late: float
+    days: float
+
+
 def apply_rules(
-    model_score: float, settled_invoices: float, max_days_past_due: float, status: str | None
+    model_score: float,
+    settled_invoices: float,
+    max_days_past_due: float,
+    status: str | None,
+    recent: RecentView | None = None,
 ) -> RuleOutcome:
     """DOMAIN.md §7 rules, in order: too little history, 91+ days past due, litigation or procedure.
 
+    Between the first two, the early warning (config scoring.early_warning, README "Score"): with at
+    least early_warning_min_outcomes outcomes known over the last 3 months, a recent view at least
+    early_warning_min_points below the score replaces it. It only ever lowers a score.
     A capped grade caps the score just below the next grade's cut-off, so score and grade agree.
     """
     cfg = config.get().scoring
@@ -482,6 +504,24 @@ def apply_rules(
         fired.append("few_settled")
         params = {"count": settled_invoices, "min": cfg.min_settled_invoices, "score": cfg.default_score}
         reasons.append(Reason("scoring.rule_few_settled", params))
+    if (
+        cfg.early_warning
+        and recent is not None
+        and recent.outcomes >= cfg.early_warning_min_outcomes
+        and score - round(recent.score, 1) >= cfg.early_warning_min_points
+    ):
+        score = round(recent.score, 1)
+        fired.append("early_warning")
+        # outcomes known in (R - 90, R] are those of invoices due late_days to late_days + 90 days ago
+        params = {
+            "late": recent.late,
+            "count": recent.outcomes,
+            "from_days": cfg.late_days,
+            "to_days": cfg.late_days + 90,
+            "late_days": cfg.late_days,
+            "days": recent.days,
+        }
+        reasons.append(Reason("scoring.rule_early_warning", params))
     grade = grade_of(score)
     if max_days_past_due >= 91:  # named even when the grade is already worse: it is a fact the manager needs
         grade = _worse(grade, cfg.cap_grade_91_plus)
@@ -531,7 +571,7 @@ def client_scores(store: Store, as_of: dt.date) -> pd.DataFrame:
 
     Clients marked non_credit (cash takings) get no row.
     """
-    key = (str(store.path), store.data_version(), as_of)
+    key = (str(store.path), store.data_version(), as_of, repr(config.get().scoring))  # rules read the config
     with _LOCK:
         if key in _SCORES:
             return _SCORES[key].copy()
@@ -542,13 +582,17 @@ def client_scores(store: Store, as_of: dt.date) -> pd.DataFrame:
     X = features.matrix(feats)
     with _one_thread():
         p = fitted.model.predict_proba(X)[:, 1] if len(X) else np.empty(0)
+        p_recent = fitted.model.predict_proba(features.matrix(features.recent_view(feats)))[:, 1] if len(X) else p
         drivers = _drivers(fitted.model, X)
     effects = drivers.to_numpy() if len(drivers.columns) else None
     median = feats.median(numeric_only=True).to_dict()
     no_model = [Reason("scoring.no_model", {})] if _base(fitted.model) is None else []
     rows = []
     for i, row in enumerate(feats.to_dict("records")):  # plain dicts: 20 000 clients in well under a second
-        ruled = apply_rules(100.0 * (1.0 - p[i]), row["n_settled"], row["max_dpd"], status.get(row["client_id"]))
+        recent = RecentView(100.0 * (1.0 - p_recent[i]), row["n_known_3m"], row["n_late_3m"], row["days_late_3m"])
+        ruled = apply_rules(
+            100.0 * (1.0 - p[i]), row["n_settled"], row["max_dpd"], status.get(row["client_id"]), recent
+        )
         explained = (
             _explain(row, dict(zip(drivers.columns, effects[i], strict=True)), median) if effects is not None else []
         )
@@ -625,6 +669,7 @@ def _warnings(result: dict, y_train: pd.Series, y_test: pd.Series) -> list[Reaso
 
 __all__ = [
     "Reason",
+    "RecentView",
     "RuleOutcome",
     "apply_rules",
     "client_scores",

@@ -77,6 +77,105 @@ def _plain(text: str) -> str:
     return text.replace("\u202f", " ").replace("\xa0", " ")
 
 
+# Early warning (config: on, at least 3 outcomes known in 3 months, at least 5 points lower)
+@pytest.mark.parametrize(
+    ("model_score", "settled", "max_dpd", "recent", "score", "grade", "rules"),
+    [
+        # 3 outcomes, the recent view 20 is 65 points below 85: it replaces the score, grade E
+        (85.0, 10, 0, (20.0, 3, 3), 20.0, "E", ("early_warning",)),
+        # only 2 outcomes known in 3 months: too little to go on, the model's 85 stands
+        (85.0, 10, 0, (20.0, 2, 2), 85.0, "A", ()),
+        # 85 - 81 = 4 points < 5: a wobble, not a warning
+        (85.0, 10, 0, (81.0, 4, 1), 85.0, "A", ()),
+        # 85 - 80 = 5 points: exactly the threshold, the warning counts
+        (85.0, 10, 0, (80.0, 4, 1), 80.0, "A", ("early_warning",)),
+        # a better recent view never raises a score
+        (40.0, 10, 0, (90.0, 6, 0), 40.0, "D", ()),
+        # fewer than 3 settled: default 50 first, then the recent view 30 (20 points lower) wins
+        (85.0, 2, 0, (30.0, 4, 4), 30.0, "E", ("few_settled", "early_warning")),
+        # recent view 60 (grade C), then 91+ caps at D: 49.9
+        (85.0, 10, 100, (60.0, 5, 5), 49.9, "D", ("early_warning", "past_due_91_plus")),
+        # rounded as shown: 85.04 -> 85.0 and 80.04 -> 80.0, 5 points apart
+        (85.04, 10, 0, (80.04, 3, 3), 80.0, "A", ("early_warning",)),
+    ],
+)
+def test_early_warning_scores_on_recent_behaviour_when_clearly_worse(
+    model_score, settled, max_dpd, recent, score, grade, rules
+):
+    view = scoring.RecentView(score=recent[0], outcomes=recent[1], late=recent[2], days=40.0)
+    outcome = scoring.apply_rules(model_score, settled, max_dpd, "active", view)
+    assert (outcome.score, outcome.grade, outcome.rules) == (score, grade, rules)
+
+
+def test_early_warning_can_be_switched_off(configured):
+    configured(scoring={"early_warning": False})
+    view = scoring.RecentView(score=20.0, outcomes=6, late=6, days=70.0)
+    assert scoring.apply_rules(85.0, 10, 0, "active", view).rules == ()
+
+
+def test_early_warning_thresholds_come_from_config(configured):
+    configured(scoring={"early_warning_min_outcomes": 2, "early_warning_min_points": 30})
+    # 2 outcomes now suffice; 85 - 60 = 25 < 30 points is not enough, 85 - 50 = 35 is
+    assert scoring.apply_rules(85.0, 10, 0, "active", scoring.RecentView(60.0, 2, 2, 40.0)).score == 85.0
+    assert scoring.apply_rules(85.0, 10, 0, "active", scoring.RecentView(50.0, 2, 2, 40.0)).score == 50.0
+
+
+def test_early_warning_reason_gives_the_window_and_figures_in_both_languages():
+    outcome = scoring.apply_rules(85.0, 10, 0, "active", scoring.RecentView(20.0, 5, 4, 63.4))
+    reason = outcome.reasons[0]
+    # late_days 30: outcomes known in the last 90 days are those of invoices due 30 to 120 days ago
+    assert reason == Reason(
+        "scoring.rule_early_warning",
+        {"late": 4, "count": 5, "from_days": 30, "to_days": 120, "late_days": 30, "days": 63.4},
+    )
+    assert reason.text("en") == (
+        "early warning: 4 of its 5 invoices due 30 to 120 days ago went over 30 days late (paid late or still "
+        "unpaid), and it pays 63 days late on average over the last 3 months: scored on this recent behaviour"
+    )
+    assert reason.text("fr") == (
+        "alerte précoce : 4 de ses 5 factures échues il y a 30 à 120 jours ont dépassé 30 jours de retard "
+        "(payées en retard ou encore impayées), et il paie avec 63 jours de retard en moyenne sur les 3 derniers "
+        "mois : note fondée sur ce comportement récent"
+    )
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [("early_warning_min_outcomes", 0), ("early_warning_min_points", -1)],
+)
+def test_bad_early_warning_thresholds_are_refused_with_their_key(configured, key, value):
+    from riskcore import config
+    from riskcore.errors import ConfigError
+
+    configured(scoring={key: value})
+    with pytest.raises(ConfigError) as caught:
+        config.get()
+    assert f"scoring.{key}" in caught.value.message("en")
+
+
+def test_recent_view_reads_the_last_three_months_as_the_whole_history():
+    # A client that paid 10 % of its outcomes late over 12 months (25 % all time) and 20 days late on
+    # average, but 4 of its last 4 outcomes late and 60 days late lately.
+    row = {
+        "late_rate": 0.25, "late_rate_12m": 0.10, "late_rate_before_3m": 0.0, "late_rate_3m": 1.0,
+        "n_known_3m": 4.0, "n_late_3m": 4.0, "share_late": 0.5,
+        "avg_days_late": 12.0, "days_late_12m": 20.0, "days_late_prior": 5.0, "days_late_3m": 60.0,
+        "due_late_prior": 8.0, "due_late_3m": 45.0, "max_dpd": 70.0,
+    }  # fmt: skip
+    view = features.recent_view(pd.DataFrame([row])).iloc[0]
+    # every longer-history figure takes its 3-month counterpart...
+    assert (view["late_rate"], view["late_rate_12m"], view["late_rate_before_3m"]) == (1.0, 1.0, 1.0)
+    assert (view["avg_days_late"], view["days_late_12m"], view["days_late_prior"]) == (60.0, 60.0, 60.0)
+    assert view["due_late_prior"] == 45.0
+    # ...share_late (any lateness, no 3-month counterpart) and the open items stay as they were
+    assert (view["share_late"], view["max_dpd"], view["n_known_3m"]) == (0.5, 70.0, 4.0)
+    # so the trends read 0 in the model matrix: days late 60 - 60, due lately 45 - 45, and the
+    # surprise (4 late - 4 x 1.0 expected) / sqrt(4 x 1.0 x 0 + 1) = 0
+    assert (view["days_late_3m"] - view["days_late_prior"], view["due_late_3m"] - view["due_late_prior"]) == (0, 0)
+    expected = view["n_known_3m"] * view["late_rate_before_3m"]
+    assert view["n_late_3m"] - expected == 0
+
+
 def test_reason_text_formats_amounts_and_days_per_language():
     reason = Reason("scoring.overdue_now", {"count": 3, "amount": 12345.6, "days": 45})
     assert _plain(reason.text("en")) == "€12,346 overdue on 3 invoice(s), the oldest 45 days past due"
