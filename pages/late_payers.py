@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from riskcore import charts, dunning
+from riskcore import charts, config, dunning, i18n
 from riskcore.ui import cached, frame, tables, views, widgets
 
 CHASE_COLUMNS = [
@@ -57,6 +57,18 @@ with widgets.guard(ctx):
             ["client_id", "name", "days_late_12m", "days_late_trend", "overdue", "grade"],
             key="late.worsening",
         )
+
+    st.subheader(ctx.t("late.early_warnings"))
+    st.caption(
+        ctx.t(
+            "late.early_warnings_help", points=i18n.fmt_number(config.get().scoring.early_warning_min_points, ctx.lang)
+        )
+    )
+    warned = views.early_warnings(clients)
+    if warned.empty:
+        widgets.empty(ctx, "no_early_warning")
+    else:
+        tables.show(ctx, warned, list(views.EARLY_WARNING_COLUMNS), key="late.early_warnings")
 
     st.subheader(ctx.t("late.dunning_status"))
     tables.show(ctx, views.dunning_status(ctx), None, key="late.dunning", link=None)

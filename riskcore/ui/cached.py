@@ -172,7 +172,9 @@ def _clients(db: str, version: int, as_of: dt.date, filters: Filters) -> pd.Data
     by_client = _with_cursor(db, version, "riskcore.kpi.by_client", (as_of, filters), ())
     scores = _with_store(db, version, "riskcore.scoring.client_scores", (as_of,), ())
     suggested = _suggested(db, version, as_of)
-    table = by_client.merge(scores[["client_id", "score", "grade", "p_late", "reasons"]], on="client_id", how="left")
+    scores = scores.assign(early_warning=scores["rules"].map(lambda rules: "early_warning" in rules))
+    columns = ["client_id", "score", "grade", "p_late", "reasons", "early_warning"]
+    table = by_client.merge(scores[columns], on="client_id", how="left")
     return table.merge(
         suggested[["client_id", "suggested_limit", "limit_reasons", "alert"]], on="client_id", how="left"
     )

@@ -82,6 +82,14 @@ class Alert:
     params: dict
 
 
+EARLY_WARNING_COLUMNS = ("client_id", "name", "score", "grade", "days_late_12m", "days_late_trend", "overdue")
+
+
+def early_warnings(table: pd.DataFrame) -> pd.DataFrame:
+    """Clients whose score the early warning lowered (riskcore.scoring), lowest score first."""
+    return table[table["early_warning"].fillna(False).astype(bool)].sort_values("score")
+
+
 def alerts(ctx: Context, table: pd.DataFrame) -> list[Alert]:
     """The overview's alerts that hold at least one client or invoice (`table` = views.clients)."""
     snap = cached.snapshot(ctx)
@@ -109,6 +117,8 @@ def alerts(ctx: Context, table: pd.DataFrame) -> list[Alert]:
             {},
         )
     )
+    warned = early_warnings(table)
+    out.append(Alert("early_warning", len(warned), warned, EARLY_WARNING_COLUMNS, {}))
     flags = cached.invoice_flags(ctx)
     out.append(Alert("over_60_days", len(flags), flags, tuple(flags.columns), {}))
     legal = table[table["status"].isin(IN_PROCEEDINGS)]

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from apptest_support import app, run
 
-from riskcore import limits
+from riskcore import limits, scoring
 from riskcore.i18n import t
+from riskcore.store import last_date
 
 # Three invoices, no payment (French export: `;`, decimal comma, dd/mm/yyyy).
 OPEN_ITEMS = (
@@ -213,3 +214,22 @@ def test_a_file_missing_a_required_column_is_refused_with_a_message_not_a_traceb
     run(at)  # run() fails on any exception element: the refusal must be a message
     assert len(at.error) == 1 and "amount" in at.error[0].value
     assert empty_workspace.cursor().execute("SELECT count(*) FROM invoices").fetchall() == [(0,)]
+
+
+def test_late_payers_lists_the_early_warnings_of_the_score_lowest_first(demo_pages):
+    # The expected list comes from riskcore.scoring directly: the clients whose rules include the
+    # early warning, lowest score first; the page must show exactly those, in that order.
+    scores = scoring.client_scores(demo_pages, last_date(demo_pages.cursor()))
+    warned = scores[scores["rules"].map(lambda rules: "early_warning" in rules)].sort_values("score", kind="stable")
+    assert len(warned) > 0  # the small demo has some (6 measured), so the table is not empty
+    at = run(app())
+    at.switch_page("pages/late_payers.py")
+    run(at)
+    assert "Early warnings" in [s.value for s in at.subheader]
+    tables = [list(table.value["Client"]) for table in at.dataframe if "Score" in table.value.columns]
+    assert tables == [[f"client?client={c}" for c in warned["client_id"]]]
+    # the overview counts them among its alerts
+    at.switch_page("pages/overview.py")
+    run(at)
+    titles = [str(e.label) for e in at.expander]
+    assert f"{len(warned)} client(s) under early warning: recent payments far worse than their history" in titles
