@@ -87,7 +87,7 @@ EARLY_WARNING_COLUMNS = ("client_id", "name", "score", "grade", "days_late_12m",
 
 def early_warnings(table: pd.DataFrame) -> pd.DataFrame:
     """Clients whose score the early warning lowered (riskcore.scoring), lowest score first."""
-    return table[table["early_warning"].fillna(False).astype(bool)].sort_values("score")
+    return table[table["early_warning"].fillna(False).astype(bool)].sort_values("score", kind="stable")
 
 
 def alerts(ctx: Context, table: pd.DataFrame) -> list[Alert]:
