@@ -2,7 +2,8 @@
 
 Reads take their own cursor (`store.cursor()`); every write goes through
 `store.transaction()`, which holds the write lock, runs in one DuckDB transaction (all
-rows or none) and bumps the data version that Streamlit caches key on.
+rows or none), brings the derived table invoice_paid up to date and bumps the data version
+that Streamlit caches key on.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from riskcore import schema
 
 Cursor = duckdb.DuckDBPyConnection
 SQL_DIR = Path(__file__).parent / "sql"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 def _create_table(table: schema.Table) -> str:
@@ -35,7 +36,45 @@ MIGRATIONS: dict[int, list[str]] = {
         "CREATE SEQUENCE IF NOT EXISTS import_seq START 1",
         "CREATE SEQUENCE IF NOT EXISTS decision_seq START 1",
     ],
+    # invoice_paid (below): derived data, filled by refresh_invoice_paid on open and on every write
+    2: [
+        """CREATE TABLE IF NOT EXISTS invoice_paid (
+  invoice_id VARCHAR, client_id VARCHAR, invoice_date DATE, due_date DATE, due_date_assumed BOOLEAN,
+  amount DECIMAL(18,2), disputed BOOLEAN, dispute_reason VARCHAR, write_off_date DATE, opening BOOLEAN,
+  paid DECIMAL(38,2), last_payment DATE
+)""",
+    ],
 }
+
+# invoice_paid: each invoice row (the columns the invoice_facts macro reads, typed as in
+# schema.INVOICES) with the total of the payments allocated to it (DECIMAL(38,2), the type DuckDB's
+# sum gives) and the date of the last one. A KPI at a date takes an invoice's payments from there
+# unless one is dated after that date, instead of joining ~1M invoices to an aggregation of ~1M
+# payments on every call. The table is a function of invoices and payments alone: the fingerprint
+# of what it was built from (row counts and sums of row hashes, which no row order changes) is kept
+# in meta, and every transaction rebuilds it before committing if the fingerprint moved. Checked
+# there rather than in each write function, it also follows writes in plain SQL (ingest deletes the
+# payments a restated export replaces) and, checked at open, a workspace an older version wrote.
+_LEDGER_FINGERPRINT = """
+SELECT format('{}:{}/{}:{}', i.n, i.h, p.n, p.h)
+FROM (SELECT count(*) AS n,
+             coalesce(sum(hash(invoice_id, client_id, invoice_date, due_date, due_date_assumed, amount, disputed,
+                               dispute_reason, write_off_date, opening)), 0) AS h
+      FROM invoices) AS i,
+     (SELECT count(*) AS n, coalesce(sum(hash(invoice_id, payment_date, amount)), 0) AS h
+      FROM payments
+      WHERE invoice_id IS NOT NULL) AS p
+"""
+_FILL_INVOICE_PAID = """
+INSERT INTO invoice_paid
+SELECT i.invoice_id, i.client_id, i.invoice_date, i.due_date, i.due_date_assumed, i.amount, i.disputed,
+       i.dispute_reason, i.write_off_date, i.opening, p.paid, p.last_payment
+FROM invoices AS i
+LEFT JOIN (SELECT invoice_id, sum(amount) AS paid, max(payment_date) AS last_payment
+           FROM payments
+           WHERE invoice_id IS NOT NULL
+           GROUP BY invoice_id) AS p USING (invoice_id)
+"""
 
 
 class Store:
@@ -66,6 +105,7 @@ class Store:
             cur.execute("BEGIN TRANSACTION")
             try:
                 yield cur
+                refresh_invoice_paid(cur)
                 cur.execute(
                     "UPDATE meta SET value = CAST(CAST(value AS BIGINT) + 1 AS VARCHAR) WHERE key = 'data_version'"
                 )
@@ -107,6 +147,9 @@ class Store:
                 set_meta(cur, "schema_version", str(version))
                 cur.execute("COMMIT")
             cur.execute("INSERT OR IGNORE INTO meta VALUES ('data_version', '0')")
+            cur.execute("BEGIN TRANSACTION")
+            refresh_invoice_paid(cur)
+            cur.execute("COMMIT")
             for path in sorted((SQL_DIR / "macros").glob("*.sql")):
                 cur.execute(path.read_text(encoding="utf-8"))
             cur.close()
@@ -131,6 +174,17 @@ def open_store(path: str | Path | None = None) -> Store:
 
 def set_meta(cur: Cursor, key: str, value: str) -> None:
     cur.execute("INSERT OR REPLACE INTO meta VALUES ($key, $value)", {"key": key, "value": value})
+
+
+def refresh_invoice_paid(cur: Cursor) -> None:
+    """Rebuild invoice_paid in `cur`'s transaction if invoices or payments changed since it was built."""
+    fingerprint = cur.execute(_LEDGER_FINGERPRINT).fetchall()[0][0]
+    built_from = cur.execute("SELECT value FROM meta WHERE key = 'invoice_paid_of'").fetchall()
+    if built_from and built_from[0][0] == fingerprint:
+        return
+    cur.execute("DELETE FROM invoice_paid")
+    cur.execute(_FILL_INVOICE_PAID)
+    set_meta(cur, "invoice_paid_of", fingerprint)
 
 
 @cache
