@@ -22,7 +22,7 @@ with widgets.guard(ctx):
     profile = cached.client_profile(ctx, client_id)
     row = views.client_row(ctx, client_id)
     widgets.client_header(ctx, profile, row)
-    widgets.kpi_cards(ctx, views.client_cards(row), per_row=4)
+    widgets.kpi_cards(ctx, views.client_cards(ctx, row), per_row=4)
     left, right = st.columns([2, 3])
     with left:
         widgets.client_identity(ctx, profile)

@@ -57,7 +57,7 @@ DRIVER_MIN_EFFECT = 0.10  # log-odds a group must move to be named as a driver
 MAX_DRIVERS = 3
 TRUSTED_PREFIXES = ("sklearn.", "numpy.", "scipy.", "builtins.", "collections.")
 
-SCORE_COLUMNS = ["client_id", "score", "grade", "p_late", "reasons", "rules", "settled_invoices"]
+SCORE_COLUMNS = ["client_id", "score", "grade", "p_late", "p_recent", "reasons", "rules", "settled_invoices"]
 TABLE_COLUMNS = ["client_id", "score", "grade", "p_late", "suggested_limit", "credit_limit", "outstanding", "reasons"]
 
 
@@ -567,7 +567,10 @@ def _explain(row: dict, effects: dict[str, float], median: dict[str, float]) -> 
 
 
 def client_scores(store: Store, as_of: dt.date) -> pd.DataFrame:
-    """One row per scorable client at `as_of`: client_id, score, grade, p_late, reasons, rules, settled_invoices.
+    """One row per scorable client at `as_of`: client_id, score, grade, p_late, p_recent, reasons, rules, settled_invoices.
+
+    p_late is the calibrated model's probability; p_recent the same model's on the recent view
+    (features.recent_view), which the early warning scores on when it fires.
 
     Clients marked non_credit (cash takings) get no row.
     """
@@ -598,7 +601,16 @@ def client_scores(store: Store, as_of: dt.date) -> pd.DataFrame:
         )
         reasons = (*ruled.reasons, *no_model, *explained) or (_typical(row),)
         rows.append(
-            (row["client_id"], ruled.score, ruled.grade, float(p[i]), reasons, ruled.rules, int(row["n_settled"]))
+            (
+                row["client_id"],
+                ruled.score,
+                ruled.grade,
+                float(p[i]),
+                float(p_recent[i]),
+                reasons,
+                ruled.rules,
+                int(row["n_settled"]),
+            )
         )
     table = pd.DataFrame(rows, columns=SCORE_COLUMNS)
     table["reasons"] = table["reasons"].astype(object)

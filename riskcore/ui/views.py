@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from riskcore import charts, config
+from riskcore import charts, config, i18n
 from riskcore.kpi import months_before
 from riskcore.ui import cached
 from riskcore.ui.widgets import Card
@@ -229,12 +229,22 @@ CLIENT_CARDS = (
 )
 
 
-def client_cards(row: pd.Series) -> list[Card]:
-    """The client file's cards from its views.clients line."""
-    return [
+def client_cards(ctx: Context, row: pd.Series) -> list[Card]:
+    """The client file's cards from its views.clients line.
+
+    Under an early warning the score rests on the recent view: the probability card shows that
+    one, named as such, and its help gives the whole-history probability beside it.
+    """
+    cards = [
         Card(f"client_{col}", _number(_present(row.get(col))), kind, lower_is_better=lower)
         for col, kind, lower in CLIENT_CARDS
     ]
+    warned = _present(row.get("early_warning"))
+    if warned is not None and bool(warned):
+        whole = i18n.fmt_pct(float(row["p_late"]), ctx.lang, decimals=1)
+        help_text = ctx.t("kpi_help.client_p_recent", whole=whole)
+        cards[-1] = Card("client_p_recent", float(row["p_recent"]), "pct", lower_is_better=True, help=help_text)
+    return cards
 
 
 def _present(value: object) -> object:

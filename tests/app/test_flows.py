@@ -233,3 +233,25 @@ def test_late_payers_lists_the_early_warnings_of_the_score_lowest_first(demo_pag
     run(at)
     titles = [str(e.label) for e in at.expander]
     assert f"{len(warned)} client(s) under early warning: recent payments far worse than their history" in titles
+
+
+def test_a_client_under_early_warning_shows_the_probability_its_score_rests_on(demo_pages):
+    scores = scoring.client_scores(demo_pages, last_date(demo_pages.cursor())).set_index("client_id")
+    # a client whose score no later rule capped (91+, litigation, procedure)
+    alone = scores["rules"].map(
+        lambda rules: "early_warning" in rules and set(rules) <= {"early_warning", "few_settled"}
+    )
+    warned = scores[alone]
+    client = warned.index[0]
+    at = run(app())
+    at.query_params["client"] = client
+    at.switch_page("pages/client.py")
+    run(at)
+    # The card is the recent view's probability (the score is 100 x (1 - it), to one decimal), and
+    # its help gives the whole-history one: e.g. 98.0 % against 51.9 %.
+    recent = metric(at, "Late prob. (3 months)")
+    assert recent == f"{scores.loc[client, 'p_recent'] * 100:.1f}%"
+    assert abs(float(recent[:-1]) - (100 - scores.loc[client, "score"])) <= 0.1
+    help_text = next(m.help for m in at.metric if m.label == "Late prob. (3 months)")
+    assert f"Over its whole history: {scores.loc[client, 'p_late'] * 100:.1f}%" in help_text
+    assert "Probability of late payment" not in [m.label for m in at.metric]
