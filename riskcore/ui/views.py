@@ -4,7 +4,7 @@ their grade, the overview's cards and alerts, the chase-first list.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -76,10 +76,13 @@ class Alert:
     """One overview alert: its message key and values, and the clients or invoices concerned."""
 
     key: str
-    count: int
     rows: pd.DataFrame
     columns: tuple[str, ...]
-    params: dict
+    params: dict = field(default_factory=dict)
+
+    @property
+    def count(self) -> int:
+        return len(self.rows)
 
 
 EARLY_WARNING_COLUMNS = ("client_id", "name", "score", "grade", "days_late_12m", "days_late_trend", "overdue")
@@ -96,33 +99,17 @@ def alerts(ctx: Context, table: pd.DataFrame) -> list[Alert]:
     out = []
     if snap.get("top3_warning"):
         top3 = table.sort_values("balance", ascending=False).head(3)
-        out.append(Alert("top3", 3, top3, ("client_id", "name", "balance"), {"share": snap.get("top3_share")}))
+        out.append(Alert("top3", top3, ("client_id", "name", "balance"), {"share": snap.get("top3_share")}))
     exceeded = table[(table["credit_limit"].fillna(0) > 0) & (table["balance"] > table["credit_limit"])]
-    out.append(
-        Alert(
-            "limits_exceeded",
-            len(exceeded),
-            exceeded.sort_values("balance", ascending=False),
-            ("client_id", "name", "balance", "credit_limit", "utilisation"),
-            {},
-        )
-    )
-    worsening = table[table["worsening"].fillna(False).astype(bool)]
-    out.append(
-        Alert(
-            "worsening",
-            len(worsening),
-            worsening.sort_values("days_late_trend", ascending=False),
-            ("client_id", "name", "days_late_12m", "days_late_trend", "overdue"),
-            {},
-        )
-    )
-    warned = early_warnings(table)
-    out.append(Alert("early_warning", len(warned), warned, EARLY_WARNING_COLUMNS, {}))
+    exceeded = exceeded.sort_values("balance", ascending=False)
+    out.append(Alert("limits_exceeded", exceeded, ("client_id", "name", "balance", "credit_limit", "utilisation")))
+    worsening = table[table["worsening"].fillna(False).astype(bool)].sort_values("days_late_trend", ascending=False)
+    out.append(Alert("worsening", worsening, ("client_id", "name", "days_late_12m", "days_late_trend", "overdue")))
+    out.append(Alert("early_warning", early_warnings(table), EARLY_WARNING_COLUMNS))
     flags = cached.invoice_flags(ctx)
-    out.append(Alert("over_60_days", len(flags), flags, tuple(flags.columns), {}))
+    out.append(Alert("over_60_days", flags, tuple(flags.columns)))
     legal = table[table["status"].isin(IN_PROCEEDINGS)]
-    out.append(Alert("proceedings", len(legal), legal, ("client_id", "name", "status", "balance", "overdue"), {}))
+    out.append(Alert("proceedings", legal, ("client_id", "name", "status", "balance", "overdue")))
     return [a for a in out if a.count > 0]
 
 
