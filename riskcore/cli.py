@@ -101,11 +101,20 @@ def cmd_kpi(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _note_assumed_terms(store, lang: str | None) -> None:
+    """DOMAIN.md §6: days late computed from due dates derived from terms (a FEC has none) say so, on stderr."""
+    from riskcore import kpi
+
+    if kpi.assumed_terms(store.cursor()):
+        print(t("kpi.note_assumed_terms", lang), file=sys.stderr)
+
+
 def cmd_score(args: argparse.Namespace) -> int:
     from riskcore import scoring
 
     store = _store(args)
     table = scoring.score_table(store, _as_of(args, store), args.lang)
+    _note_assumed_terms(store, args.lang)  # the scores and their reasons rest on days late
     if args.csv:
         table.to_csv(args.csv, index=False)
         print(t("cli.written", args.lang, path=args.csv, rows=len(table)))
@@ -119,7 +128,9 @@ def cmd_score(args: argparse.Namespace) -> int:
 def cmd_evaluate(args: argparse.Namespace) -> int:
     from riskcore import scoring
 
-    result = scoring.evaluate(_store(args), args.split_date, late_days=args.late_days, lang=args.lang)
+    store = _store(args)
+    result = scoring.evaluate(store, args.split_date, late_days=args.late_days, lang=args.lang)
+    _note_assumed_terms(store, args.lang)  # so does the target: paid more than late_days after the due date
     if args.json:
         print_json(result)
     else:

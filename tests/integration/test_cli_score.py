@@ -76,3 +76,35 @@ def test_late_days_changes_the_target(db, capsys):
 def test_score_on_an_empty_workspace_is_a_one_line_error(tmp_path, capsys):
     assert cli.main(["score", "--db", str(tmp_path / "empty.duckdb"), "--json"]) == 2
     assert capsys.readouterr().err.strip().count("\n") == 0
+
+
+NOTE_EN = "Some due dates were assumed from payment terms"
+
+
+@pytest.fixture(scope="module")
+def no_due_dates(tmp_path_factory):
+    """A ledger whose export has no due date column (as a FEC): due = invoice date + 30 days of default terms."""
+    folder = tmp_path_factory.mktemp("terms")
+    invoices = folder / "factures.csv"
+    rows = [f"F{i};C{i % 3};{1 + i:02d}/0{1 + i % 6}/2026;{100 * (i + 1)},00" for i in range(12)]
+    invoices.write_text("N° facture;Code client;Date facture;Montant TTC\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    path = folder / "workspace.duckdb"
+    assert cli.main(["import", str(invoices), "--db", str(path)]) == 0
+    return str(path)
+
+
+def test_score_says_on_stderr_when_days_late_rest_on_assumed_due_dates(no_due_dates, capsys):
+    assert cli.main(["score", "--db", no_due_dates, "--json"]) == 0
+    captured = capsys.readouterr()
+    assert len(json.loads(captured.out)) == 3  # stdout stays pure JSON: clients C0, C1, C2
+    assert NOTE_EN in captured.err
+    cli.main(["--lang", "fr", "score", "--db", no_due_dates, "--json"])
+    assert "Certaines échéances ont été déduites des délais de paiement" in capsys.readouterr().err
+
+
+def test_evaluate_says_it_too_and_a_ledger_with_its_own_due_dates_does_not(no_due_dates, db, capsys):
+    cli.main(["evaluate", "--db", no_due_dates, "--split-date", "2026-04-01", "--json"])
+    assert NOTE_EN in capsys.readouterr().err
+    cli.main(["score", "--db", db, "--json"])  # the demo carries its due dates
+    cli.main(["evaluate", "--db", db, "--split-date", "2026-03-01", "--json"])
+    assert NOTE_EN not in capsys.readouterr().err
