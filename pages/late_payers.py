@@ -47,16 +47,11 @@ with widgets.guard(ctx):
         tables.exports(ctx, chase, CHASE_COLUMNS, name=ctx.t("late.export_name"), key="late.export")
 
     st.subheader(ctx.t("late.worsening"))
-    worsening = clients[clients["worsening"].fillna(False).astype(bool)]
+    worsening = views.worsening(clients)
     if worsening.empty:
         widgets.empty(ctx, "no_worsening")
     else:
-        tables.show(
-            ctx,
-            worsening,
-            ["client_id", "name", "days_late_12m", "days_late_trend", "overdue", "grade"],
-            key="late.worsening",
-        )
+        tables.show(ctx, worsening, list(views.WORSENING_COLUMNS), key="late.worsening")
 
     st.subheader(ctx.t("late.early_warnings"))
     st.caption(

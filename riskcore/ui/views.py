@@ -86,6 +86,13 @@ class Alert:
 
 
 EARLY_WARNING_COLUMNS = ("client_id", "name", "score", "grade", "days_late_12m", "days_late_trend", "overdue")
+WORSENING_COLUMNS = ("client_id", "name", "days_late_12m", "days_late_trend", "overdue", "grade")
+
+
+def worsening(table: pd.DataFrame) -> pd.DataFrame:
+    """Clients paying later than before (kpi.by_client `worsening`), the steepest rise first."""
+    flagged = table[table["worsening"].fillna(False).astype(bool)]
+    return flagged.sort_values(["days_late_trend", "client_id"], ascending=[False, True], kind="stable")
 
 
 def early_warnings(table: pd.DataFrame) -> pd.DataFrame:
@@ -103,8 +110,7 @@ def alerts(ctx: Context, table: pd.DataFrame) -> list[Alert]:
     exceeded = table[(table["credit_limit"].fillna(0) > 0) & (table["balance"] > table["credit_limit"])]
     exceeded = exceeded.sort_values("balance", ascending=False)
     out.append(Alert("limits_exceeded", exceeded, ("client_id", "name", "balance", "credit_limit", "utilisation")))
-    worsening = table[table["worsening"].fillna(False).astype(bool)].sort_values("days_late_trend", ascending=False)
-    out.append(Alert("worsening", worsening, ("client_id", "name", "days_late_12m", "days_late_trend", "overdue")))
+    out.append(Alert("worsening", worsening(table), WORSENING_COLUMNS))
     out.append(Alert("early_warning", early_warnings(table), EARLY_WARNING_COLUMNS))
     flags = cached.invoice_flags(ctx)
     out.append(Alert("over_60_days", flags, tuple(flags.columns)))

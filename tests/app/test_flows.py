@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from apptest_support import app, run
 
-from riskcore import limits, scoring
+from riskcore import kpi, limits, scoring
 from riskcore.i18n import t
 from riskcore.store import last_date
 
@@ -233,6 +233,24 @@ def test_late_payers_lists_the_early_warnings_of_the_score_lowest_first(demo_pag
     run(at)
     titles = [str(e.label) for e in at.expander]
     assert f"{len(warned)} client(s) under early warning: recent payments far worse than their history" in titles
+
+
+def test_late_payers_lists_the_worsening_clients_steepest_rise_first(demo_pages):
+    # Expected from riskcore.kpi directly: clients whose days late over the last 3 months exceed the
+    # months before by kpi.worsening_days (10) or more, the largest rise first. The page must show
+    # exactly those, in that order, so the credit manager reads the sharpest deteriorations first.
+    table = kpi.by_client(demo_pages.cursor(), last_date(demo_pages.cursor()))
+    flagged = table[table["worsening"]]
+    expected = flagged.sort_values(["days_late_trend", "client_id"], ascending=[False, True])["client_id"]
+    assert len(expected) >= 2 and (flagged["days_late_trend"] >= 10).all()
+    at = run(app())
+    at.switch_page("pages/late_payers.py")
+    run(at)
+    tables = [table.value for table in at.dataframe if "Trend (days)" in table.value.columns]
+    worsening = [t for t in tables if "Score" not in t.columns]  # the early warnings table has a score
+    assert [list(t["Client"]) for t in worsening] == [[f"client?client={c}" for c in expected]]
+    trends = list(worsening[0]["Trend (days)"])
+    assert trends == sorted(trends, reverse=True)
 
 
 def test_a_client_under_early_warning_shows_the_probability_its_score_rests_on(demo_pages):
