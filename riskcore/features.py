@@ -107,16 +107,23 @@ def _params(late_days: int | None) -> dict[str, object]:
 
 # The event sums (riskcore/sql/features_events.sql) read at R, and the few also read at R - 90 and R - 365.
 _SUMS: tuple[str, ...] = (
-    "open_n", "open_amt", "over_n", "over_amt", "over_due", "set_n", "set_amt", "late_n", "late_w",
+    "open_n", "open_amt", "over_n", "over_amt", "over_due", "set_n", "set_amt", "late_n", "late_w", "wo_n",
     "known_n", "known_late", "disp_n", "dun_n", "r_amt", "r_lin", "r_lin_due", "r_done",
     "y_amt", "y_lin", "y_lin_due", "y_done",
 )  # fmt: skip
 _SUMS_AT = {
     "90": ("set_amt", "late_w", "dun_n", "known_n", "known_late"),
-    "365": ("set_amt", "late_w", "known_n", "known_late"),
+    "365": ("set_amt", "late_w", "known_n", "known_late", "wo_n"),
 }
 _BATCH_ROWS = 1_000_000  # events summed per batch: bounds memory whatever the ledger size
 _EXACT = float(2**52)  # float64 sums of whole numbers are exact while every partial sum stays below
+
+
+# Figures only a client's reasons read (riskcore.scoring): what each window holds, the write-offs
+# in the days late. Invoice observations leave them out, which spares their cache ~40 MB at 1 M.
+REASON_ONLY: tuple[str, ...] = (
+    "n_written_off", "n_written_off_12m", "settled_amount_12m", "settled_amount_3m", "due_amount_prior",
+)  # fmt: skip
 
 
 def invoice_features(con: Cursor, late_days: int | None = None) -> pd.DataFrame:
@@ -135,7 +142,7 @@ def all_features(
     """Invoice features and, when `as_of` is given, client features, from one pass over the ledger."""
     frame = _typed(_features(con, as_of, True, late_days))
     is_invoice = frame["obs_kind"] == "invoice"
-    invoices = frame[is_invoice].drop(columns=["obs_kind"]).sort_values(["invoice_date", "obs_id"])
+    invoices = frame[is_invoice].drop(columns=["obs_kind", *REASON_ONLY]).sort_values(["invoice_date", "obs_id"])
     clients = _clients(frame[~is_invoice]) if as_of is not None else None
     return invoices.reset_index(drop=True), clients
 

@@ -404,36 +404,27 @@ def _drivers(model: Any, X: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame((logits[0] - logits[1:]).T, index=X.index, columns=list(features.GROUPS))
 
 
-def _driver_reason(group: str, adverse: bool, row: dict) -> Reason:
-    """Plain words for one driver, with the client's own figures."""
+def _driver_reasons(group: str, adverse: bool, row: dict) -> tuple[Reason, ...]:
+    """Plain words for one driver, with the client's own figures; none when the figures are not facts.
+
+    A window with nothing in it carries a fallback value in the features (the wider window's), which
+    the model may use but a reason must not word as what happened in that window.
+    """
     worsening = config.get().kpi.worsening_days
     if group == "lateness":
-        days, recent = row["days_late_12m"], row["days_late_3m"]  # raw: text() rounds them
-        if not adverse:
-            return Reason("scoring.pays_better_than_most", {"days": days})
-        trend = row["days_late_3m"] - row["days_late_prior"]
-        key = (
-            "pays_late_worsening"
-            if trend >= worsening
-            else "pays_late_improving"
-            if trend <= -worsening
-            else "pays_late"
-        )
-        return Reason(f"scoring.{key}", {"days": days, "recent": recent})
+        return _lateness_reasons(adverse, row, worsening)
     if group == "due_lately":
-        return _due_lately_reason(adverse, row, worsening)
+        return _due_lately_reasons(adverse, row, worsening)
     if group == "overdue":
         if adverse:
-            return Reason(
-                "scoring.overdue_now",
-                {"count": row["n_overdue"], "amount": row["overdue_amount"], "days": row["max_dpd"]},
-            )
+            params = {"count": row["n_overdue"], "amount": row["overdue_amount"], "days": row["max_dpd"]}
+            return (Reason("scoring.overdue_now", params),)
         if row["n_overdue"] == 0:
-            return Reason("scoring.nothing_overdue", {})
-        return Reason("scoring.little_overdue", {"amount": row["overdue_amount"]})
+            return (Reason("scoring.nothing_overdue", {}),)
+        return (Reason("scoring.little_overdue", {"amount": row["overdue_amount"]}),)
     if group == "history":
         key = "short_history" if adverse else "long_history"
-        return Reason(f"scoring.{key}", {"count": row["n_settled"], "months": row["tenure_days"] / 30.44})
+        return (Reason(f"scoring.{key}", {"count": row["n_settled"], "months": row["tenure_days"] / 30.44}),)
     simple = {
         "exposure": ("large_balance", "small_balance", {"count": row["n_open"], "amount": row["open_amount"]}),
         "disputes": ("disputes", "no_disputes", {"count": row["n_disputes"]}),
@@ -441,21 +432,52 @@ def _driver_reason(group: str, adverse: bool, row: dict) -> Reason:
         "terms": ("long_terms", "short_terms", {"days": row["terms_days"]}),
     }
     bad, good, params = simple[group]
-    return Reason(f"scoring.{bad if adverse else good}", params)
+    return (Reason(f"scoring.{bad if adverse else good}", params),)
 
 
-def _due_lately_reason(adverse: bool, row: dict, worsening: float) -> Reason:
+def _lateness_reasons(adverse: bool, row: dict, worsening: float) -> tuple[Reason, ...]:
+    """Days late over 12 months (over the whole history when nothing was settled in them), the trend
+    when something was settled over the last 3 months, and the write-offs counted in the figure."""
+    days, recent = row["days_late_12m"], row["days_late_3m"]  # raw: text() rounds them
+    if row["n_settled"] == 0:  # no days late at all: the outcomes and the overdue items speak instead
+        return ()
+    if row["settled_amount_12m"] <= 0:  # days_late_12m is then the whole history's figure
+        main, written_off = Reason("scoring.pays_late_history", {"days": days}), row["n_written_off"]
+    else:
+        trend = recent - row["days_late_prior"] if row["settled_amount_3m"] > 0 and adverse else 0.0
+        key = (
+            "pays_better_than_most"
+            if not adverse
+            else "pays_late_worsening"
+            if trend >= worsening
+            else "pays_late_improving"
+            if trend <= -worsening
+            else "pays_late"
+        )
+        params = {"days": days} if key == "pays_better_than_most" else {"days": days, "recent": recent}
+        main, written_off = Reason(f"scoring.{key}", params), row["n_written_off_12m"]
+    if written_off > 0:  # an invoice written off counts as closed on that date: say so beside the figure
+        return main, Reason("scoring.written_off_in_figure", {"count": written_off})
+    return (main,)
+
+
+def _due_lately_reasons(adverse: bool, row: dict, worsening: float) -> tuple[Reason, ...]:
     """Invoices due in the last 3 months, open ones at their lateness so far, against the year before."""
-    params = {"days": row["due_late_3m"], "before": row["due_late_prior"]}
+    if row["due_amount_3m"] <= 0:  # nothing fell due lately: the figures are the older history's
+        return ()
     if not adverse:
-        return Reason("scoring.due_lately_on_time", params)
+        return (Reason("scoring.due_lately_on_time", {"days": row["due_late_3m"]}),)
+    if row["due_amount_prior"] <= 0:  # nothing fell due in the year before: no comparison to make
+        return (Reason("scoring.due_lately_late_alone", {"days": row["due_late_3m"]}),)
     worse = row["due_late_3m"] - row["due_late_prior"] >= worsening
-    return Reason("scoring.due_lately_worsening" if worse else "scoring.due_lately_late", params)
+    params = {"days": row["due_late_3m"], "before": row["due_late_prior"]}
+    return (Reason("scoring.due_lately_worsening" if worse else "scoring.due_lately_late", params),)
 
 
 def _typical(row: dict) -> Reason:
     """The reason of a client close to the population on every driver: its lateness, plainly."""
-    return Reason("scoring.typical", {"days": row["days_late_12m"], "count": row["n_settled"]})
+    key = "scoring.typical" if row["settled_amount_12m"] > 0 else "scoring.typical_history"
+    return Reason(key, {"days": row["days_late_12m"], "count": row["n_settled"]})
 
 
 @dataclass(frozen=True)
@@ -474,13 +496,13 @@ class RecentView:
 
     `outcomes`: invoices whose outcome became known in those 3 months (settled within late_days of
     the due date, or not), `late` of them late; `days`: amount-weighted days late of the invoices
-    settled in those months.
+    settled in those months, None when none was.
     """
 
     score: float
     outcomes: float
     late: float
-    days: float
+    days: float | None
 
 
 def apply_rules(
@@ -519,9 +541,11 @@ def apply_rules(
             "from_days": cfg.late_days,
             "to_days": cfg.late_days + 90,
             "late_days": cfg.late_days,
-            "days": recent.days,
         }
-        reasons.append(Reason("scoring.rule_early_warning", params))
+        if recent.days is None:  # nothing settled in those months: all its lateness is still unpaid
+            reasons.append(Reason("scoring.rule_early_warning_unpaid", params))
+        else:
+            reasons.append(Reason("scoring.rule_early_warning", {**params, "days": recent.days}))
     grade = grade_of(score)
     if max_days_past_due >= 91:  # named even when the grade is already worse: it is a fact the manager needs
         grade = _worse(grade, cfg.cap_grade_91_plus)
@@ -562,8 +586,8 @@ def _explain(row: dict, effects: dict[str, float], median: dict[str, float]) -> 
         better_side = below if more_is_worse else above
         if abs(effect) >= DRIVER_MIN_EFFECT and ((effect > 0 and worse_side) or (effect < 0 and better_side)):
             kept[group] = effect
-    order = sorted(kept, key=lambda g: -abs(kept[g]))[:MAX_DRIVERS]
-    return [_driver_reason(group, kept[group] > 0, row) for group in order]
+    worded = (_driver_reasons(group, kept[group] > 0, row) for group in sorted(kept, key=lambda g: -abs(kept[g])))
+    return [reason for reasons in [w for w in worded if w][:MAX_DRIVERS] for reason in reasons]
 
 
 def client_scores(store: Store, as_of: dt.date) -> pd.DataFrame:
@@ -592,7 +616,8 @@ def client_scores(store: Store, as_of: dt.date) -> pd.DataFrame:
     no_model = [Reason("scoring.no_model", {})] if _base(fitted.model) is None else []
     rows = []
     for i, row in enumerate(feats.to_dict("records")):  # plain dicts: 20 000 clients in well under a second
-        recent = RecentView(100.0 * (1.0 - p_recent[i]), row["n_known_3m"], row["n_late_3m"], row["days_late_3m"])
+        days = row["days_late_3m"] if row["settled_amount_3m"] > 0 else None
+        recent = RecentView(100.0 * (1.0 - p_recent[i]), row["n_known_3m"], row["n_late_3m"], days)
         ruled = apply_rules(
             100.0 * (1.0 - p[i]), row["n_settled"], row["max_dpd"], status.get(row["client_id"]), recent
         )

@@ -31,6 +31,8 @@ recent AS (
 )
 SELECT obs_kind, obs_id, client_id, ref_date, invoice_date, due_date, settle_date,
        set_n::DOUBLE AS n_settled, set_amt / 100.0 AS settled_amount,
+       -- of the settled invoices, those closed by a write-off (their days late run to that date)
+       wo_n::DOUBLE AS n_written_off, (wo_n - wo_n_365)::DOUBLE AS n_written_off_12m,
        CASE WHEN set_n > 0 THEN late_n / set_n ELSE 0 END::DOUBLE AS share_late,
        avg_days_late::DOUBLE AS avg_days_late, days_late_12m::DOUBLE AS days_late_12m,
        CASE WHEN amt_3m > 0 THEN w_3m / amt_3m ELSE days_late_12m END::DOUBLE AS days_late_3m,
@@ -52,5 +54,9 @@ SELECT obs_kind, obs_id, client_id, ref_date, invoice_date, due_date, settle_dat
        due_late_prior::DOUBLE AS due_late_prior,
        CASE WHEN r_amt > 0 THEN r_w / r_amt ELSE due_late_prior END::DOUBLE AS due_late_3m,
        greatest(r_amt, 0) / 100.0 AS due_amount_3m,
+       -- what the windows above hold, so that a reason never words a fallback as a fact of the window
+       greatest(y_amt, 0) / 100.0 AS due_amount_prior,
+       greatest(amt_12m, 0) / 100.0 AS settled_amount_12m,
+       greatest(amt_3m, 0) / 100.0 AS settled_amount_3m,
        month(issue_date)::DOUBLE AS month
 FROM recent

@@ -26,7 +26,8 @@ events AS (
            CASE WHEN opening THEN 0 ELSE 1 END AS set_n,
            CASE WHEN opening THEN 0 ELSE cents END AS set_amt,
            CASE WHEN NOT opening AND days_late > 0 THEN 1 ELSE 0 END AS late_n,
-           CASE WHEN opening THEN 0 ELSE cents * greatest(days_late, 0) END AS late_w
+           CASE WHEN opening THEN 0 ELSE cents * greatest(days_late, 0) END AS late_w,
+           CASE WHEN written_off AND NOT opening THEN 1 ELSE 0 END AS wo_n
     FROM feature_lived WHERE close_date IS NOT NULL
     UNION ALL BY NAME
     -- a payment before the close lowers the open balance, and the overdue one once past due
@@ -90,6 +91,7 @@ SELECT ck + (d - DATE '1800-01-01') AS key,
        set_amt::BIGINT AS set_amt,
        late_n::BIGINT AS late_n,
        late_w::BIGINT AS late_w,
+       wo_n::BIGINT AS wo_n,
        known_n::BIGINT AS known_n,
        known_late::BIGINT AS known_late,
        disp_n::BIGINT AS disp_n,

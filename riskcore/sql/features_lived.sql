@@ -79,6 +79,9 @@ lived AS (
     SELECT c.invoice_id, c.client_id, c.ck, c.invoice_date, c.due_date, c.settle_date, c.close_date, c.opening,
            c.disputed, (c.amount * 100)::BIGINT AS cents, p.rest_at_close, p.rest_at_due,
            c.close_date - c.due_date AS days_late,
+           -- closed by its write-off, not by a payment (a payment on the same day counts as paid)
+           coalesce(c.write_off_date < c.settle_date OR (c.settle_date IS NULL AND c.write_off_date IS NOT NULL), false)
+               AS written_off,
            c.due_date - DATE '2000-01-01' AS due_day,
            (c.close_date IS NULL OR c.close_date > c.due_date) AS went_overdue
     FROM closed c JOIN paid p USING (invoice_id)

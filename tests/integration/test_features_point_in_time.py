@@ -203,6 +203,35 @@ def test_a_write_off_closes_the_invoice_on_its_date(store):
     # B-3 written off on 20/04: only B-4 (300, not due) is still open
     assert (b1["n_open"], b1["open_amount"], b1["n_overdue"]) == (1, 300, 0)
     assert b1["n_settled"] == 3  # B-1, B-2 and the written-off B-3, which counts in the history as closed
+    assert (b1["n_written_off"], b1["n_written_off_12m"]) == (1, 1)  # B-3, written off 20/04/2024
+
+
+@pytest.mark.parametrize(
+    ("as_of", "settled_12m", "settled_3m", "due_3m", "due_prior", "written_off", "written_off_12m"),
+    [
+        # 20/05/2024: closed in the 12 months and in the 3 months since 20/02: B-1 1 000 (20/03), B-2 500
+        # (01/03), B-3 200 (written off 20/04). Due since 20/02: B-2 500 (02/03), B-3 200 (09/04); due in
+        # the year before 20/02: B-1 1 000 (31/01).
+        (D(2024, 5, 20), 1700, 1700, 700, 1000, 1, 1),
+        # 31/12/2024: nothing closed since 02/10, nothing due since then either (B-4 was due 31/05, and
+        # is unpaid); in the year before 02/10: B-1, B-2, B-3 and B-4, 2 000.
+        (D(2024, 12, 31), 1700, 0, 0, 2000, 1, 1),
+        # 01/06/2025: 12 months back is 01/06/2024, after every close: the history is older than that.
+        # The year before 03/03/2025 starts after 03/03/2024: B-3 200 (09/04) and B-4 300 (31/05), 500.
+        (D(2025, 6, 1), 0, 0, 0, 500, 1, 0),
+    ],
+)
+def test_the_windows_say_what_they_hold(store, as_of, settled_12m, settled_3m, due_3m, due_prior, written_off,
+                                        written_off_12m):  # fmt: skip
+    # What the reasons read before they word a window's figure (riskcore.scoring): a window with
+    # nothing in it carries the wider window's figure as a fallback, which is no fact of that window.
+    frames = {k: v.copy() for k, v in HAND.items()}
+    frames["invoices"].loc[frames["invoices"]["invoice_id"] == "B-3", "write_off_date"] = pd.Timestamp(2024, 4, 20)
+    _load(store, frames)
+    b1 = features.client_features(store.cursor(), as_of, late_days=30).set_index("client_id").loc["B1"]
+    held = ("settled_amount_12m", "settled_amount_3m", "due_amount_3m", "due_amount_prior")
+    assert tuple(b1[list(held)]) == (settled_12m, settled_3m, due_3m, due_prior)
+    assert (b1["n_written_off"], b1["n_written_off_12m"]) == (written_off, written_off_12m)
 
 
 # --- a generated ledger, changed after a date ---------------------------------------------------------
@@ -315,6 +344,10 @@ def test_changing_everything_after_a_date_leaves_earlier_invoice_features_identi
 
 def test_changing_everything_after_a_date_leaves_earlier_scores_identical(two_ledgers):
     as_of = (CUT - pd.Timedelta(days=1)).date()
+    # every client figure at that date, those only the reasons read included (features.REASON_ONLY)
+    clients = [features.client_features(s.cursor(), as_of) for s in two_ledgers]
+    assert set(features.REASON_ONLY) <= set(clients[0].columns)
+    pd.testing.assert_frame_equal(clients[0], clients[1], check_exact=True)
     original, rewritten = (scoring.client_scores(s, as_of) for s in two_ledgers)
     assert scoring.model_card(two_ledgers[0], as_of)["model"] in ("logistic", "gradient_boosting")  # a real model
     pd.testing.assert_frame_equal(original, rewritten, check_exact=True)

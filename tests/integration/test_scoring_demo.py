@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from riskcore import demo, limits, scoring
+from riskcore import demo, features, limits, scoring
 from riskcore.auth import User
 from riskcore.store import Store, last_date
 
@@ -130,6 +130,27 @@ def test_every_score_has_reasons_in_french_and_english(scores):
             en, fr = reason.text("en"), reason.text("fr")
             assert en != fr
             assert "{" not in en + fr and not en.startswith(("scoring.", "limits."))
+
+
+def test_no_reason_words_a_window_that_holds_nothing(workspace, last, scores):
+    # A window with nothing in it carries a fallback figure in the features; the reasons must not
+    # present it as that window's. The demo has dormant and closed accounts, so each case occurs.
+    feats = features.client_features(workspace.cursor(), last).set_index("client_id")
+    keys = scores["reasons"].map(lambda reasons: {r.key.removeprefix("scoring.") for r in reasons})
+    over_12m = {"pays_late", "pays_late_worsening", "pays_late_improving", "pays_better_than_most", "typical"}
+    forbidden = {
+        "settled_amount_12m": over_12m,
+        "settled_amount_3m": {"pays_late_worsening", "pays_late_improving", "rule_early_warning"},
+        "due_amount_3m": {"due_lately_worsening", "due_lately_late", "due_lately_late_alone", "due_lately_on_time"},
+        "due_amount_prior": {"due_lately_worsening", "due_lately_late"},
+    }
+    for column, words in forbidden.items():
+        empty = feats.index[feats[column] == 0]
+        assert len(empty) >= 1, column  # the case is there to be checked
+        wrong = {c: sorted(keys[c] & words) for c in empty if keys[c] & words}
+        assert not wrong, f"{column} is 0 yet worded: {wrong}"
+    # and the whole-history wording is used where it applies (measured: the 6 clients with none settled in 12 months)
+    assert any("pays_late_history" in keys[c] for c in feats.index[feats["settled_amount_12m"] == 0])
 
 
 def test_reasons_name_the_drivers_with_the_clients_own_figures(scores):

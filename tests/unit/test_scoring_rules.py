@@ -139,6 +139,98 @@ def test_early_warning_reason_gives_the_window_and_figures_in_both_languages():
     )
 
 
+def test_early_warning_of_a_client_that_settled_nothing_lately_says_so_rather_than_a_days_figure():
+    # no invoice settled over the 3 months: days late there is a fallback (the 12 months' figure), no fact
+    outcome = scoring.apply_rules(60.0, 40, 0, "active", scoring.RecentView(10.0, 6, 6, None))
+    assert outcome.score == 10.0 and outcome.rules == ("early_warning",)
+    reason = outcome.reasons[0]
+    assert reason.key == "scoring.rule_early_warning_unpaid" and "days" not in reason.params
+    assert reason.text("en") == (
+        "early warning: 6 of its 6 invoices due 30 to 120 days ago went over 30 days late (paid late or still "
+        "unpaid), and it settled no invoice over the last 3 months: scored on this recent behaviour"
+    )
+    assert reason.text("fr").endswith(
+        "et il n'a réglé aucune facture ces 3 derniers mois : note fondée sur ce comportement récent"
+    )
+
+
+# A client's figures as riskcore.features gives them; each case below changes what its windows hold.
+ROW = {
+    "n_settled": 40.0, "n_written_off": 0.0, "n_written_off_12m": 0.0,
+    "settled_amount_12m": 50_000.0, "settled_amount_3m": 9_000.0,
+    "days_late_12m": 21.0, "days_late_3m": 38.0, "days_late_prior": 16.0,
+    "due_amount_3m": 12_000.0, "due_amount_prior": 40_000.0, "due_late_3m": 30.0, "due_late_prior": 12.0,
+}  # fmt: skip
+
+
+def _lateness(adverse: bool = True, **changes) -> list[tuple[str, dict]]:
+    worded = scoring._lateness_reasons(adverse, ROW | changes, 10)  # kpi.worsening_days: 10
+    return [(r.key.removeprefix("scoring."), r.params) for r in worded]
+
+
+def test_lateness_is_worded_over_12_months_with_its_trend_when_both_windows_hold_settlements():
+    # 38 days over the last 3 months against 16 in the 9 before: +22 >= 10, worsening
+    assert _lateness() == [("pays_late_worsening", {"days": 21.0, "recent": 38.0})]
+    assert _lateness(adverse=False) == [("pays_better_than_most", {"days": 21.0})]
+
+
+def test_no_trend_is_claimed_when_nothing_was_settled_over_the_last_3_months():
+    # days_late_3m is then the 12 months' figure standing in: 21 - 16 = +5 would be no fact of those months
+    assert _lateness(settled_amount_3m=0.0, days_late_3m=21.0, days_late_prior=5.0) == [
+        ("pays_late", {"days": 21.0, "recent": 21.0})
+    ]
+
+
+def test_a_client_with_nothing_settled_in_12_months_is_worded_on_its_whole_history():
+    assert _lateness(settled_amount_12m=0.0, settled_amount_3m=0.0) == [("pays_late_history", {"days": 21.0})]
+    text = Reason("scoring.pays_late_history", {"days": 211.4}).text("en")
+    assert text == "paid 211 days late on average over its history (nothing settled in the last 12 months)"
+
+
+def test_write_offs_in_the_figure_are_named_beside_it():
+    # 12 months: 2 written off counted in the days late; the whole history (none settled in 12 months): 6
+    assert _lateness(n_written_off=6.0, n_written_off_12m=2.0)[1] == ("written_off_in_figure", {"count": 2.0})
+    worded = _lateness(settled_amount_12m=0.0, n_written_off=6.0, n_written_off_12m=0.0)
+    assert worded[1] == ("written_off_in_figure", {"count": 6.0})
+    assert len(_lateness(n_written_off=6.0)) == 1  # written off long ago, not in the 12 months' figure
+    assert Reason("scoring.written_off_in_figure", {"count": 2}).text("fr") == (
+        "dont 2 facture(s) passée(s) en perte sans paiement, comptée(s) comme réglée(s) à la date de passage en perte"
+    )
+
+
+def test_a_client_that_never_settled_an_invoice_has_no_days_late_to_word():
+    assert _lateness(n_settled=0.0) == []
+
+
+@pytest.mark.parametrize(
+    ("changes", "adverse", "expected"),
+    [
+        # 30 days so far against 12 over the year before: +18 >= 10
+        ({}, True, [("due_lately_worsening", {"days": 30.0, "before": 12.0})]),
+        ({}, False, [("due_lately_on_time", {"days": 30.0})]),
+        # nothing fell due in the year before: its figure is a fallback, so no comparison
+        ({"due_amount_prior": 0.0}, True, [("due_lately_late_alone", {"days": 30.0})]),
+        # nothing fell due in the last 3 months: nothing to say of them
+        ({"due_amount_3m": 0.0}, True, []),
+    ],
+)
+def test_invoices_due_lately_are_worded_only_from_what_fell_due(changes, adverse, expected):
+    worded = scoring._due_lately_reasons(adverse, ROW | changes, 10)
+    assert [(r.key.removeprefix("scoring."), r.params) for r in worded] == expected
+
+
+def test_a_driver_that_cannot_be_worded_gives_its_place_to_the_next():
+    # four adverse drivers, lateness first; nothing fell due lately, so "due lately" is skipped and
+    # the three named are lateness (with its trend), overdue and dunning
+    row = ROW | {"due_amount_3m": 0.0, "overdue_amount": 5_000.0, "n_overdue": 2.0, "max_dpd": 45.0,
+                 "n_dunning": 9.0, "n_dunning_90d": 3.0, "open_amount": 1.0, "n_open": 1.0, "n_disputes": 0.0,
+                 "terms_days": 30.0}  # fmt: skip
+    median = {"days_late_12m": 5.0, "due_late_3m": 2.0, "overdue_amount": 0.0, "n_dunning": 1.0}
+    effects = {"lateness": 0.9, "due_lately": 0.7, "overdue": 0.5, "dunning": 0.3}
+    keys = [r.key.removeprefix("scoring.") for r in scoring._explain(row, effects, median)]
+    assert keys == ["pays_late_worsening", "overdue_now", "dunned"]
+
+
 @pytest.mark.parametrize(
     ("key", "value"),
     [("early_warning_min_outcomes", 0), ("early_warning_min_points", -1)],
