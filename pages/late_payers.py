@@ -10,7 +10,7 @@ CHASE_COLUMNS = [
     "name",
     "overdue",
     "max_days_past_due",
-    "p_late",
+    "p_score",
     "grade",
     "last_dunning_date",
     "last_dunning_level",

@@ -57,7 +57,9 @@ DRIVER_MIN_EFFECT = 0.10  # log-odds a group must move to be named as a driver
 MAX_DRIVERS = 3
 TRUSTED_PREFIXES = ("sklearn.", "numpy.", "scipy.", "builtins.", "collections.")
 
-SCORE_COLUMNS = ["client_id", "score", "grade", "p_late", "p_recent", "reasons", "rules", "settled_invoices"]
+SCORE_COLUMNS = [
+    "client_id", "score", "grade", "p_late", "p_recent", "p_score", "reasons", "rules", "settled_invoices",
+]  # fmt: skip
 TABLE_COLUMNS = ["client_id", "score", "grade", "p_late", "suggested_limit", "credit_limit", "outstanding", "reasons"]
 
 
@@ -591,10 +593,11 @@ def _explain(row: dict, effects: dict[str, float], median: dict[str, float]) -> 
 
 
 def client_scores(store: Store, as_of: dt.date) -> pd.DataFrame:
-    """One row per scorable client at `as_of`: client_id, score, grade, p_late, p_recent, reasons, rules, settled_invoices.
+    """One row per scorable client at `as_of`: SCORE_COLUMNS.
 
     p_late is the calibrated model's probability; p_recent the same model's on the recent view
-    (features.recent_view), which the early warning scores on when it fires.
+    (features.recent_view), which the early warning scores on when it fires; p_score the one the
+    score rests on (p_recent under an early warning, else p_late), before the caps of the rules.
 
     Clients marked non_credit (cash takings) get no row.
     """
@@ -632,6 +635,7 @@ def client_scores(store: Store, as_of: dt.date) -> pd.DataFrame:
                 ruled.grade,
                 float(p[i]),
                 float(p_recent[i]),
+                float(p_recent[i] if "early_warning" in ruled.rules else p[i]),
                 reasons,
                 ruled.rules,
                 int(row["n_settled"]),

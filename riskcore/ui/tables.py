@@ -52,7 +52,7 @@ AMOUNTS = {
     "balance_ht",
     "balance_ttc",
 }
-PCTS = {"utilisation", "share", "cumulative_share", "p_late", "overdue_rate"}
+PCTS = {"utilisation", "share", "cumulative_share", "p_late", "p_score", "overdue_rate"}
 DATES = {
     "invoice_date",
     "due_date",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from apptest_support import app, run
 
 from riskcore import kpi, limits, scoring
@@ -251,6 +252,29 @@ def test_late_payers_lists_the_worsening_clients_steepest_rise_first(demo_pages)
     assert [list(t["Client"]) for t in worsening] == [[f"client?client={c}" for c in expected]]
     trends = list(worsening[0]["Trend (days)"])
     assert trends == sorted(trends, reverse=True)
+
+
+def test_chase_first_weighs_each_client_by_the_probability_its_score_rests_on(demo_pages):
+    # Under an early warning the score rests on the recent months' probability (p_recent), and so
+    # must the chase list: overdue x p_score x max days past due, the model's whole-history p_late
+    # would rank a client whose last invoices all went late as a moderate risk.
+    as_of = last_date(demo_pages.cursor())
+    scores = scoring.client_scores(demo_pages, as_of).set_index("client_id")
+    table = kpi.by_client(demo_pages.cursor(), as_of).set_index("client_id")
+    overdue = table[table["overdue"] > 0]
+    priority = overdue["overdue"] * scores["p_score"].reindex(overdue.index) * overdue["max_days_past_due"]
+    expected = priority.sort_values(ascending=False, kind="stable").head(25)
+    warned = scores.index[scores["rules"].map(lambda rules: "early_warning" in rules)]
+    assert set(expected.index) & set(warned)  # the list holds warned clients: the case is checked
+    assert (scores.loc[warned, "p_score"] == scores.loc[warned, "p_recent"]).all()
+    at = run(app())
+    at.switch_page("pages/late_payers.py")
+    run(at)
+    chase = next(t.value for t in at.dataframe if "Max days past due" in t.value.columns)
+    assert list(chase["Client"]) == [f"client?client={c}" for c in expected.index]
+    shown = chase.set_index("Client")["P(late)"]
+    for client in set(expected.index) & set(warned):
+        assert shown[f"client?client={client}"] == pytest.approx(scores.loc[client, "p_recent"])
 
 
 def test_a_client_under_early_warning_shows_the_probability_its_score_rests_on(demo_pages):

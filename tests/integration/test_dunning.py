@@ -21,7 +21,7 @@ def test_chase_first_ranks_by_overdue_times_probability_times_days_past_due():
         {
             "client_id": ["A", "B", "C", "D", "E"],
             "overdue": [10_000.0, 40_000.0, 5_000.0, 0.0, 2_000.0],
-            "p_late": [0.9, 0.2, None, 0.99, 0.5],
+            "p_score": [0.9, 0.2, None, 0.99, 0.5],
             "max_days_past_due": [30, 20, 40, 90, None],
         }
     )
