@@ -35,10 +35,7 @@ with tab_import:
 
 with tab_history:
     history = cached.import_history(ctx)
-    if history.empty:
-        widgets.empty(ctx, "no_imports")
-    else:
-        tables.show(ctx, history, list(history.columns), key="data.history", link=None)
+    tables.show(ctx, history, list(history.columns), key="data.history", link=None, empty="no_imports")
 
 with tab_workspace:
     forms.workspace_panel(ctx, cached.ledger_counts(ctx))

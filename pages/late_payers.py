@@ -48,10 +48,7 @@ with widgets.guard(ctx):
 
     st.subheader(ctx.t("late.worsening"))
     worsening = views.worsening(clients)
-    if worsening.empty:
-        widgets.empty(ctx, "no_worsening")
-    else:
-        tables.show(ctx, worsening, list(views.WORSENING_COLUMNS), key="late.worsening")
+    tables.show(ctx, worsening, list(views.WORSENING_COLUMNS), key="late.worsening", empty="no_worsening")
 
     st.subheader(ctx.t("late.early_warnings"))
     st.caption(
@@ -60,10 +57,7 @@ with widgets.guard(ctx):
         )
     )
     warned = views.early_warnings(clients)
-    if warned.empty:
-        widgets.empty(ctx, "no_early_warning")
-    else:
-        tables.show(ctx, warned, list(views.EARLY_WARNING_COLUMNS), key="late.early_warnings")
+    tables.show(ctx, warned, list(views.EARLY_WARNING_COLUMNS), key="late.early_warnings", empty="no_early_warning")
 
     st.subheader(ctx.t("late.dunning_status"))
     tables.show(ctx, views.dunning_status(ctx), None, key="late.dunning", link=None)

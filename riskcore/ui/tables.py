@@ -14,7 +14,7 @@ import streamlit as st
 
 from riskcore.charts import bucket_label, is_bucket
 from riskcore.i18n import has, t
-from riskcore.ui import fmt
+from riskcore.ui import fmt, widgets
 
 if TYPE_CHECKING:
     from riskcore.ui.frame import Context
@@ -176,13 +176,19 @@ def show(
     height: int | str = "auto",
     limit: int = MAX_ROWS,
     truncated: str = "table.truncated",
+    empty: str | None = None,
 ) -> Any:
     """Draw `frame[columns]` formatted; `link` becomes a link to the client file.
 
-    Returns the selection state when `select` is set (one row at a time), else None.
+    An empty frame shows the empty state `empty` (widgets.empty: what to do next) when given,
+    else a plain "no rows". Returns the selection state when `select` is set (one row at a
+    time), else None.
     """
     if frame.empty:
-        st.caption(ctx.t("table.empty"))
+        if empty is None:
+            st.caption(ctx.t("table.empty"))
+        else:
+            widgets.empty(ctx, empty)
         return None
     columns = [c for c in (columns if columns is not None else frame.columns) if c in frame.columns]
     if len(frame) > limit:

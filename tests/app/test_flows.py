@@ -217,6 +217,22 @@ def test_a_file_missing_a_required_column_is_refused_with_a_message_not_a_traceb
     assert empty_workspace.cursor().execute("SELECT count(*) FROM invoices").fetchall() == [(0,)]
 
 
+def test_empty_lists_say_so_in_words_rather_than_showing_an_empty_table(empty_workspace):
+    # Three invoices, nothing settled: no client can have worsened (no settlement to compare) nor be
+    # under early warning (no outcome known), and the import history is shown on the Data page.
+    at = run(app())
+    at.switch_page("pages/data.py")
+    run(at)
+    assert t("ui.empty.no_imports", "en") in [i.value for i in at.info]
+    upload(at, "open_items.csv", OPEN_ITEMS)
+    assert t("ui.empty.no_imports", "en") not in [i.value for i in at.info]
+    at.switch_page("pages/late_payers.py")
+    run(at)
+    infos = [i.value for i in at.info]
+    assert t("ui.empty.no_worsening", "en") in infos and t("ui.empty.no_early_warning", "en") in infos
+    assert not [table for table in at.dataframe if "Trend (days)" in table.value.columns]
+
+
 def test_late_payers_lists_the_early_warnings_of_the_score_lowest_first(demo_pages):
     # The expected list comes from riskcore.scoring directly: the clients whose rules include the
     # early warning, lowest score first; the page must show exactly those, in that order.
