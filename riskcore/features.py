@@ -116,7 +116,6 @@ _SUMS_AT = {
     "365": ("set_amt", "late_w", "known_n", "known_late", "wo_n"),
 }
 _BATCH_ROWS = 1_000_000  # events summed per batch: bounds memory whatever the ledger size
-_EXACT = float(2**52)  # float64 sums of whole numbers are exact while every partial sum stays below
 
 
 # Figures only a client's reasons read (riskcore.scoring): what each window holds, the write-offs
@@ -195,15 +194,13 @@ def _event_sums(con: Cursor, keys: dict[str, np.ndarray], late_days: int) -> pd.
 
 
 def _add(total: np.ndarray, bucket: np.ndarray, values: np.ndarray) -> None:
-    """total[bucket[i]] += values[i], exactly: a float bincount when it cannot round, else np.add.at."""
+    """total[bucket[i]] += values[i] in int64, exact (modulo 2^64, see _event_sums); zeros skipped.
+
+    np.add.at costs what the events cost: a bincount would also walk all ~2.5 M probe buckets for
+    every column of every batch (1.7 s of 7.3 s at 1 M invoices).
+    """
     nonzero = values != 0
-    bucket, values = bucket[nonzero], values[nonzero]
-    if not len(values):
-        return
-    if np.abs(values.astype(np.float64)).sum() < _EXACT:
-        total += np.bincount(bucket, weights=values, minlength=len(total)).astype(np.int64)
-    else:
-        np.add.at(total, bucket, values)
+    np.add.at(total, bucket[nonzero], values[nonzero])
 
 
 def _clients(frame: pd.DataFrame) -> pd.DataFrame:

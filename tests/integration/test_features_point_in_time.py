@@ -371,3 +371,29 @@ def test_an_opening_balance_is_exposure_but_not_payment_history(store):
     assert b1["max_dpd"] == 126
     # the payment history is unchanged: 2 settled, 2 late outcomes of 3
     assert (b1["n_settled"], b1["late_rate"]) == (2, pytest.approx(2 / 3))
+
+
+def test_sums_stay_exact_for_amounts_far_beyond_a_float_s_53_bits(store):
+    # 98 765 432 109.87 EUR is 9 876 543 210 987 cents; its overdue weight, cents x the due day (days
+    # since 2000-01-01: 8 766 on 01/01/2024), is ~8.7e16, beyond the 2^53 (~9.0e15) a float holds
+    # exactly. A0 owes it, due 01/01/2024; B1, next in key order, owes 1.00 due 01/02/2024, and B1's
+    # figures are differences of running totals over the ledger that include A0's: they must be
+    # whole-number sums (in float64 B1 came out 29.04 days past due).
+    frames = {
+        "clients": pd.DataFrame({"client_id": ["A0", "B1"], "payment_terms_days": [30, 30]}),
+        "invoices": pd.DataFrame(
+            {
+                "invoice_id": ["A-1", "B-1"],
+                "client_id": ["A0", "B1"],
+                "invoice_date": [D(2023, 12, 2), D(2024, 1, 2)],
+                "due_date": [D(2024, 1, 1), D(2024, 2, 1)],
+                "amount": [98_765_432_109.87, 1.00],
+            }
+        ),
+    }
+    _load(store, frames)
+    clients = features.client_features(store.cursor(), D(2024, 3, 1), late_days=30).set_index("client_id")
+    # overdue since the due date: 01/03/2024 - 01/01/2024 = 60 days; 01/03 - 01/02 = 29 days (2024 is leap)
+    assert clients.loc["A0", "overdue_amount"] == 98_765_432_109.87
+    assert (clients.loc["A0", "avg_dpd"], clients.loc["A0", "max_dpd"]) == (60, 60)
+    assert (clients.loc["B1", "overdue_amount"], clients.loc["B1", "avg_dpd"]) == (1.0, 29)
