@@ -141,7 +141,8 @@ def all_features(
     """Invoice features and, when `as_of` is given, client features, from one pass over the ledger."""
     frame = _typed(_features(con, as_of, True, late_days))
     is_invoice = frame["obs_kind"] == "invoice"
-    invoices = frame[is_invoice].drop(columns=["obs_kind", *REASON_ONLY]).sort_values(["invoice_date", "obs_id"])
+    # columns dropped before the rows are picked, so that the copies never carry them
+    invoices = frame.drop(columns=["obs_kind", *REASON_ONLY])[is_invoice].sort_values(["invoice_date", "obs_id"])
     clients = _clients(frame[~is_invoice]) if as_of is not None else None
     return invoices.reset_index(drop=True), clients
 
