@@ -141,8 +141,9 @@ def all_features(
     """Invoice features and, when `as_of` is given, client features, from one pass over the ledger."""
     frame = _typed(_features(con, as_of, True, late_days))
     is_invoice = frame["obs_kind"] == "invoice"
-    # columns dropped before the rows are picked, so that the copies never carry them
-    invoices = frame.drop(columns=["obs_kind", *REASON_ONLY])[is_invoice].sort_values(["invoice_date", "obs_id"])
+    # columns dropped before the rows are picked, so that the copies never carry them; obs_n orders
+    # the invoices by date and id (riskcore/sql/features_obs.sql)
+    invoices = frame.drop(columns=["obs_kind", *REASON_ONLY])[is_invoice].sort_values("obs_n").drop(columns="obs_n")
     clients = _clients(frame[~is_invoice]) if as_of is not None else None
     return invoices.reset_index(drop=True), clients
 
@@ -179,7 +180,7 @@ def _event_sums(con: Cursor, keys: dict[str, np.ndarray], late_days: int) -> pd.
     totals = {name: np.zeros(len(probes) + 1, dtype=np.int64) for name in _SUMS}
     events = con.sql(store.sql("features_events"), params={"late_days": late_days})
     for batch in events.to_arrow_reader(_BATCH_ROWS):
-        bucket = np.searchsorted(probes, batch.column("key").to_numpy(), side="left")
+        bucket = _bucket_of(probes, batch.column("key").to_numpy())
         for name in _SUMS:
             _add(totals[name], bucket, pc.fill_null(batch.column(name), 0).to_numpy())
     at = where.reshape(len(names), -1)
@@ -194,6 +195,15 @@ def _event_sums(con: Cursor, keys: dict[str, np.ndarray], late_days: int) -> pd.
     return pd.DataFrame(out)
 
 
+def _bucket_of(probes: np.ndarray, keys: np.ndarray) -> np.ndarray:
+    """Per key, the index of the first probe at or after it (np.searchsorted), the keys searched in
+    sorted order: walking the ~2.5 M probes in order is ~3 times faster than jumping around them."""
+    order = np.argsort(keys)
+    bucket = np.empty(len(keys), dtype=np.intp)
+    bucket[order] = np.searchsorted(probes, keys[order], side="left")
+    return bucket
+
+
 def _add(total: np.ndarray, bucket: np.ndarray, values: np.ndarray) -> None:
     """total[bucket[i]] += values[i] in int64, exact (modulo 2^64, see _event_sums); zeros skipped.
 
@@ -205,18 +215,18 @@ def _add(total: np.ndarray, bucket: np.ndarray, values: np.ndarray) -> None:
 
 
 def _clients(frame: pd.DataFrame) -> pd.DataFrame:
-    return frame.drop(columns=["obs_kind", "obs_id"]).sort_values("client_id").reset_index(drop=True)
+    return frame.drop(columns=["obs_n", "obs_kind", "obs_id"]).sort_values("client_id").reset_index(drop=True)
 
 
 def _typed(frame: pd.DataFrame) -> pd.DataFrame:
     """Dates as datetime64, every figure as float64, whatever DuckDB's result types."""
     dates = ("ref_date", "invoice_date", "due_date", "settle_date")
-    text = ("obs_kind", "obs_id", "client_id")
+    as_is = ("obs_n", "obs_kind", "obs_id", "client_id")  # the observation's number and the text
     converted = {c: pd.to_datetime(frame[c]) for c in dates if frame[c].dtype.kind != "M"}
     converted |= {
         c: pd.to_numeric(frame[c]).astype("float64")
         for c in frame.columns
-        if c not in dates and c not in text and frame[c].dtype != "float64"
+        if c not in dates and c not in as_is and frame[c].dtype != "float64"
     }
     return frame.assign(**converted) if converted else frame
 

@@ -29,7 +29,7 @@ recent AS (
            CASE WHEN y_amt > 0 THEN y_w / y_amt ELSE avg_days_late END AS due_late_prior
     FROM windows
 )
-SELECT obs_kind, obs_id, client_id, ref_date, invoice_date, due_date, settle_date,
+SELECT obs_n, obs_kind, obs_id, client_id, ref_date, invoice_date, due_date, settle_date,
        set_n::DOUBLE AS n_settled, set_amt / 100.0 AS settled_amount,
        -- of the settled invoices, those closed by a write-off (their days late run to that date)
        wo_n::DOUBLE AS n_written_off, (wo_n - wo_n_365)::DOUBLE AS n_written_off_12m,

@@ -36,7 +36,9 @@ obs AS (
     WHERE $as_of IS NOT NULL AND NOT coalesce(c.non_credit, false)
 ),
 obs_k AS (
-    SELECT *, row_number() OVER () AS obs_n FROM obs
+    -- numbered in the order riskcore.features returns them (clients, then invoices by date and id):
+    -- sorting by this number in pandas is 10 times cheaper than by date and id
+    SELECT *, row_number() OVER (ORDER BY obs_kind, invoice_date, obs_id) AS obs_n FROM obs
 )
 SELECT o.*,
        o.ck + (o.ref_date - DATE '1800-01-01') AS key_0,
