@@ -37,7 +37,7 @@ obs AS (
 ),
 obs_k AS (
     -- numbered in the order riskcore.features returns them (clients, then invoices by date and id):
-    -- sorting by this number in pandas is 10 times cheaper than by date and id
+    -- pandas then sorts by this number: the split and sort take 1.1 s at 1 M invoices, 2.3 s by date and id
     SELECT *, row_number() OVER (ORDER BY obs_kind, invoice_date, obs_id) AS obs_n FROM obs
 )
 SELECT o.*,
