@@ -264,8 +264,8 @@ def test_late_payers_lists_the_worsening_clients_steepest_rise_first(demo_pages)
     at.switch_page("pages/late_payers.py")
     run(at)
     tables = [table.value for table in at.dataframe if "Trend (days)" in table.value.columns]
-    worsening = [t for t in tables if "Score" not in t.columns]  # the early warnings table has a score
-    assert [list(t["Client"]) for t in worsening] == [[f"client?client={c}" for c in expected]]
+    worsening = [table for table in tables if "Score" not in table.columns]  # early warnings have a score
+    assert [list(table["Client"]) for table in worsening] == [[f"client?client={c}" for c in expected]]
     trends = list(worsening[0]["Trend (days)"])
     assert trends == sorted(trends, reverse=True)
 
@@ -278,7 +278,9 @@ def test_chase_first_weighs_each_client_by_the_probability_its_score_rests_on(de
     scores = scoring.client_scores(demo_pages, as_of).set_index("client_id")
     table = kpi.by_client(demo_pages.cursor(), as_of).set_index("client_id")
     overdue = table[table["overdue"] > 0]
-    priority = overdue["overdue"] * scores["p_score"].reindex(overdue.index) * overdue["max_days_past_due"]
+    # an unscored account counts as certain to pay late (dunning.chase_first)
+    p_score = scores["p_score"].reindex(overdue.index).fillna(1.0)
+    priority = overdue["overdue"] * p_score * overdue["max_days_past_due"]
     expected = priority.sort_values(ascending=False, kind="stable").head(25)
     warned = scores.index[scores["rules"].map(lambda rules: "early_warning" in rules)]
     assert set(expected.index) & set(warned)  # the list holds warned clients: the case is checked
@@ -286,7 +288,7 @@ def test_chase_first_weighs_each_client_by_the_probability_its_score_rests_on(de
     at = run(app())
     at.switch_page("pages/late_payers.py")
     run(at)
-    chase = next(t.value for t in at.dataframe if "Max days past due" in t.value.columns)
+    chase = next(table.value for table in at.dataframe if "Max days past due" in table.value.columns)
     assert list(chase["Client"]) == [f"client?client={c}" for c in expected.index]
     shown = chase.set_index("Client")["P(late)"]
     for client in set(expected.index) & set(warned):
