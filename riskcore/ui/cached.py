@@ -173,7 +173,7 @@ def _clients(db: str, version: int, as_of: dt.date, filters: Filters) -> pd.Data
     scores = _with_store(db, version, "riskcore.scoring.client_scores", (as_of,), ())
     suggested = _suggested(db, version, as_of)
     scores = scores.assign(early_warning=scores["rules"].map(lambda rules: "early_warning" in rules))
-    columns = ["client_id", "score", "grade", "p_late", "p_recent", "p_score", "reasons", "early_warning"]
+    columns = ["client_id", "score", "grade", "p_late", "p_score", "reasons", "early_warning"]
     table = by_client.merge(scores[columns], on="client_id", how="left")
     return table.merge(
         suggested[["client_id", "suggested_limit", "limit_reasons", "alert"]], on="client_id", how="left"

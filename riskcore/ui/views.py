@@ -89,15 +89,21 @@ EARLY_WARNING_COLUMNS = ("client_id", "name", "score", "grade", "days_late_12m",
 WORSENING_COLUMNS = ("client_id", "name", "days_late_12m", "days_late_trend", "overdue", "grade")
 
 
+def _flagged(table: pd.DataFrame, column: str) -> pd.DataFrame:
+    """The rows whose boolean `column` is true (missing counts as false: an unscored client)."""
+    return table[table[column].fillna(False).astype(bool)]
+
+
 def worsening(table: pd.DataFrame) -> pd.DataFrame:
     """Clients paying later than before (kpi.by_client `worsening`), the steepest rise first."""
-    flagged = table[table["worsening"].fillna(False).astype(bool)]
-    return flagged.sort_values(["days_late_trend", "client_id"], ascending=[False, True], kind="stable")
+    return _flagged(table, "worsening").sort_values(
+        ["days_late_trend", "client_id"], ascending=[False, True], kind="stable"
+    )
 
 
 def early_warnings(table: pd.DataFrame) -> pd.DataFrame:
     """Clients whose score the early warning lowered (riskcore.scoring), lowest score first."""
-    return table[table["early_warning"].fillna(False).astype(bool)].sort_values("score", kind="stable")
+    return _flagged(table, "early_warning").sort_values("score", kind="stable")
 
 
 def alerts(ctx: Context, table: pd.DataFrame) -> list[Alert]:
@@ -225,8 +231,8 @@ CLIENT_CARDS = (
 def client_cards(ctx: Context, row: pd.Series) -> list[Card]:
     """The client file's cards from its views.clients line.
 
-    Under an early warning the score rests on the recent view: the probability card shows that
-    one, named as such, and its help gives the whole-history probability beside it.
+    Under an early warning the score rests on the recent view: the probability card shows the one
+    the score rests on (scoring's p_score), named as such, and its help gives the whole-history one.
     """
     cards = [
         Card(f"client_{col}", _number(_present(row.get(col))), kind, lower_is_better=lower)
@@ -236,7 +242,7 @@ def client_cards(ctx: Context, row: pd.Series) -> list[Card]:
     if warned is not None and bool(warned):
         whole = i18n.fmt_pct(float(row["p_late"]), ctx.lang, decimals=1)
         help_text = ctx.t("kpi_help.client_p_recent", whole=whole)
-        cards[-1] = Card("client_p_recent", float(row["p_recent"]), "pct", lower_is_better=True, help=help_text)
+        cards[-1] = Card("client_p_recent", float(row["p_score"]), "pct", lower_is_better=True, help=help_text)
     return cards
 
 
