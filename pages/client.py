@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from riskcore import charts
+from riskcore.reporting import charts
 from riskcore.ui import actions, cached, forms, frame, tables, views, widgets
 
 PENALTY_COLUMNS = ["invoice_id", "due_date", "settle_date", "days_late", "amount", "penalty", "indemnity"]

@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from riskcore import charts, config
+from riskcore import config
+from riskcore.reporting import charts
 from riskcore.ui import cached, frame, nav, tables, views, widgets
 
 ctx = frame.context()

@@ -2,7 +2,9 @@
 
 import streamlit as st
 
-from riskcore import charts, config, dunning, i18n
+from riskcore import config, i18n
+from riskcore.dunning import chase
+from riskcore.reporting import charts
 from riskcore.ui import cached, frame, tables, views, widgets
 
 CHASE_COLUMNS = [
@@ -39,7 +41,7 @@ with widgets.guard(ctx):
     st.subheader(ctx.t("late.chase_first"))
     st.caption(ctx.t("late.chase_first_help"))
     clients = views.clients(ctx)
-    chase = dunning.chase_first(clients)
+    chase = chase.chase_first(clients)
     if chase.empty:
         widgets.empty(ctx, "nothing_overdue")
     else:

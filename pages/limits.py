@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from riskcore import charts
+from riskcore.reporting import charts
 from riskcore.ui import actions, cached, forms, frame, tables, views, widgets
 
 COLUMNS = [

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from riskcore import charts
+from riskcore.reporting import charts
 from riskcore.ui import actions, cached, frame, tables, views, widgets
 
 ctx = frame.context()

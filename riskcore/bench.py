@@ -81,9 +81,9 @@ def _fec_share(frames: dict, invoices: int) -> dict:
 
 
 def _stage_import_csv(work: Path) -> dict:
-    from riskcore.auth import CLI_USER
+    from riskcore.access.auth import CLI_USER
     from riskcore.ingest import import_files
-    from riskcore.store import Store
+    from riskcore.storage.store import Store
 
     store = Store(work / "csv.duckdb")
     seconds, report = _timed(lambda: import_files(store, [work / "invoices.csv"], user=CLI_USER))
@@ -92,9 +92,9 @@ def _stage_import_csv(work: Path) -> dict:
 
 
 def _stage_import_fec(work: Path) -> dict:
-    from riskcore.auth import CLI_USER
+    from riskcore.access.auth import CLI_USER
     from riskcore.ingest import import_files
-    from riskcore.store import Store
+    from riskcore.storage.store import Store
 
     store = Store(work / "fec.duckdb")
     seconds, report = _timed(lambda: import_files(store, [work / "123456789FEC20261031.txt"], user=CLI_USER))
@@ -105,8 +105,8 @@ def _stage_import_fec(work: Path) -> dict:
 def _load_workspace(work: Path):
     import pandas as pd
 
-    from riskcore import schema
-    from riskcore.store import Store, set_meta, write_ledger
+    from riskcore.storage import schema
+    from riskcore.storage.store import Store, set_meta, write_ledger
 
     path = work / "full.duckdb"
     fresh = not path.exists()
@@ -120,8 +120,8 @@ def _load_workspace(work: Path):
 
 
 def _stage_kpi(work: Path) -> dict:
-    from riskcore import kpi
-    from riskcore.store import last_date
+    from riskcore.receivables import kpi
+    from riskcore.storage.store import last_date
 
     store = _load_workspace(work)
     con = store.cursor()
@@ -143,8 +143,8 @@ def _stage_kpi(work: Path) -> dict:
 
 
 def _stage_scoring(work: Path) -> dict:
-    from riskcore import scoring
-    from riskcore.store import last_date
+    from riskcore.credit import scoring
+    from riskcore.storage.store import last_date
 
     store = _load_workspace(work)
     as_of = last_date(store.cursor())

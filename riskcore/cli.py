@@ -54,13 +54,13 @@ def print_json(obj: object) -> None:
 
 
 def _store(args: argparse.Namespace):
-    from riskcore.store import open_store
+    from riskcore.storage.store import open_store
 
     return open_store(args.db)
 
 
 def _as_of(args: argparse.Namespace, store) -> dt.date:
-    from riskcore.store import last_date
+    from riskcore.storage.store import last_date
 
     as_of = getattr(args, "as_of", None) or last_date(store.cursor())
     if as_of is None:
@@ -72,7 +72,7 @@ def _as_of(args: argparse.Namespace, store) -> dt.date:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from riskcore.auth import CLI_USER
+    from riskcore.access.auth import CLI_USER
     from riskcore.ingest import import_files
 
     report = import_files(
@@ -90,7 +90,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_kpi(args: argparse.Namespace) -> int:
-    from riskcore import kpi
+    from riskcore.receivables import kpi
 
     store = _store(args)
     snap = kpi.snapshot(store.cursor(), _as_of(args, store))
@@ -103,14 +103,14 @@ def cmd_kpi(args: argparse.Namespace) -> int:
 
 def _note_assumed_terms(store, lang: str | None) -> None:
     """DOMAIN.md §6: days late computed from due dates derived from terms (a FEC has none) say so, on stderr."""
-    from riskcore import kpi
+    from riskcore.receivables import kpi
 
     if kpi.assumed_terms(store.cursor()):
         print(t("kpi.note_assumed_terms", lang), file=sys.stderr)
 
 
 def cmd_score(args: argparse.Namespace) -> int:
-    from riskcore import scoring
+    from riskcore.credit import scoring
 
     store = _store(args)
     table = scoring.score_table(store, _as_of(args, store), args.lang)
@@ -126,7 +126,7 @@ def cmd_score(args: argparse.Namespace) -> int:
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
-    from riskcore import scoring
+    from riskcore.credit import scoring
 
     store = _store(args)
     result = scoring.evaluate(store, args.split_date, late_days=args.late_days, lang=args.lang)
@@ -143,7 +143,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 
 
 def cmd_legal_table(args: argparse.Namespace) -> int:
-    from riskcore import legal
+    from riskcore.receivables import legal
 
     store = _store(args)
     table = legal.d441_6_table(store.cursor(), args.as_of)
@@ -159,10 +159,10 @@ def cmd_legal_table(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from riskcore import reports
+    from riskcore.reporting import board
 
     store = _store(args)
-    path = reports.board_report(store, _as_of(args, store), Path(args.out), args.lang)
+    path = board.board_report(store, _as_of(args, store), Path(args.out), args.lang)
     print(t("cli.written", args.lang, path=str(path), rows=""))
     return EXIT_OK
 

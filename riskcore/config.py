@@ -18,6 +18,7 @@ from pathlib import Path
 
 import yaml
 
+from riskcore import i18n
 from riskcore.errors import ConfigError
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -315,3 +316,6 @@ def load(path: str | Path | None = None) -> Config:
 def get() -> Config:
     """The configuration of this process, loaded once."""
     return load()
+
+
+i18n.register_default_language(lambda: get().app.default_language)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from riskcore.i18n import t
+
 
 class EncoursError(ValueError):
     """A domain error whose message is meant for the user, in the user's language."""
@@ -12,8 +14,6 @@ class EncoursError(ValueError):
         super().__init__(self.message("en"))
 
     def message(self, lang: str | None = None) -> str:
-        from riskcore.i18n import t
-
         return t(self.key, lang, **self.params)
 
 

@@ -7,6 +7,7 @@ Catalogues live in riskcore/locales/<lang>/<domain>.yaml; a key is `<domain>.<ke
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 import os
 from decimal import Decimal
 from functools import cache
@@ -38,15 +39,24 @@ def catalogue(lang: str) -> dict[str, str]:
     return out
 
 
+# config.yaml's language, registered by riskcore.config when it is imported: i18n is the bottom
+# of the house and imports no other module of riskcore (the contract test holds it to that).
+_configured_language: Callable[[], str] | None = None
+
+
+def register_default_language(provider: Callable[[], str]) -> None:
+    """Let `provider` (config.yaml's app.default_language) choose the language when ENCOURS_LANG does not."""
+    global _configured_language
+    _configured_language = provider
+
+
 def default_language() -> str:
     """The language of the CLI and of a new session: ENCOURS_LANG, else config.yaml."""
     lang = os.environ.get("ENCOURS_LANG")
     if lang in LANGUAGES:
         return lang
-    from riskcore import config
-
     try:
-        return config.get().app.default_language
+        return _configured_language() if _configured_language else "en"
     except Exception:  # a bad config is reported by its own message, in English
         return "en"
 

@@ -41,7 +41,7 @@ def configured(tmp_path, monkeypatch):
 @pytest.fixture
 def store(tmp_path):
     """A fresh, empty workspace in a real DuckDB file."""
-    from riskcore.store import Store
+    from riskcore.storage.store import Store
 
     s = Store(tmp_path / "workspace.duckdb")
     yield s

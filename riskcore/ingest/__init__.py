@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from riskcore import config, schema
-from riskcore.auth import User, require
+from riskcore import config
+from riskcore.access.auth import User, require
 from riskcore.errors import LedgerError
 from riskcore.i18n import fmt_pct
 from riskcore.ingest import mapping as mp
@@ -24,7 +24,8 @@ from riskcore.ingest.fec import is_fec
 from riskcore.ingest.readers import read_table
 from riskcore.ingest.report import FileReport, ImportReport, Preview
 from riskcore.ingest.validate import Batch, Checked, Issues, Ledger, check_file
-from riskcore.store import Cursor, Store, clear_ledger, set_meta, write_frame
+from riskcore.storage import schema
+from riskcore.storage.store import Cursor, Store, clear_ledger, set_meta, write_frame
 
 __all__ = ["FileReport", "ImportReport", "Preview", "import_files", "preview"]
 

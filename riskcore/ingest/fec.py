@@ -22,11 +22,11 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from riskcore import schema
 from riskcore.errors import LedgerError
 from riskcore.i18n import fmt_amount, fmt_date, t
 from riskcore.ingest.problems import Problem
 from riskcore.ingest.text import decode_bytes
+from riskcore.storage import schema
 
 FEC_COLUMNS = (
     "JournalCode", "JournalLib", "EcritureNum", "EcritureDate", "CompteNum", "CompteLib", "CompAuxNum",

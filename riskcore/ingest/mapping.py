@@ -17,8 +17,8 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from riskcore import schema
 from riskcore.errors import LedgerError
+from riskcore.storage import schema
 
 KINDS = ("clients", "invoices", "payments", "dunning")  # also the order a batch is written in
 

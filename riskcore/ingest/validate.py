@@ -17,12 +17,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from riskcore import schema
 from riskcore.errors import LedgerError
 from riskcore.ingest import mapping as mp
 from riskcore.ingest.parse import parse_amounts, parse_booleans, parse_dates, parse_integers
 from riskcore.ingest.problems import Problem
 from riskcore.ingest.raw import RawTable
+from riskcore.storage import schema
 
 Note = tuple[str, dict]
 

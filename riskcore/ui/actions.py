@@ -1,6 +1,6 @@
 """What the buttons do: one core call each, with progress, the outcome as a message, and a rerun.
 
-Roles are checked by the core (riskcore.auth.require); a refusal arrives as a domain error
+Roles are checked by the core (riskcore.access.auth.require); a refusal arrives as a domain error
 and is shown as a message, like any other EncoursError.
 """
 
@@ -13,10 +13,11 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 import streamlit as st
 
-from riskcore import auth, dunning
+from riskcore.access import auth
+from riskcore.dunning import chase
 from riskcore.errors import EncoursError
 from riskcore.i18n import t
-from riskcore.store import clear_ledger
+from riskcore.storage.store import clear_ledger
 
 if TYPE_CHECKING:
     from riskcore.ui.frame import Context
@@ -147,7 +148,7 @@ def clear_workspace(ctx: Context) -> None:
 
 def propose_limit(ctx: Context, client_id: str, new_limit: float, reason: str, suggested: float | None) -> None:
     """limits.propose: applied at once within the threshold, else queued for a second person."""
-    from riskcore import limits
+    from riskcore.credit import limits
 
     try:
         decision = limits.propose(ctx.store, ctx.user, client_id, float(new_limit), reason, suggested_limit=suggested)
@@ -163,7 +164,7 @@ def propose_limit(ctx: Context, client_id: str, new_limit: float, reason: str, s
 
 def decide_limit(ctx: Context, decision_id: int, approve: bool) -> None:
     """limits.decide: approve (the limit is applied) or reject a pending proposal."""
-    from riskcore import limits
+    from riskcore.credit import limits
 
     try:
         decision = limits.decide(ctx.store, ctx.user, decision_id, approve)
@@ -186,7 +187,7 @@ def record_dunning(
 ) -> None:
     """Record one dunning action through the core, then rerun to show it."""
     try:
-        dunning.record_action(
+        chase.record_action(
             ctx.store, ctx.user, client_id, action_date, level, channel, invoice_id, outcome, promise_date
         )
     except EncoursError as exc:
@@ -198,7 +199,7 @@ def record_dunning(
 
 def retrain(ctx: Context) -> None:
     """Refit the scoring model on the whole ledger, showing progress; scores are then recomputed."""
-    from riskcore import scoring
+    from riskcore.credit import scoring
 
     try:
         auth.require(ctx.user, "manage_workspace")

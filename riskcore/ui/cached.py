@@ -1,6 +1,6 @@
 """Every read the pages make, cached on (database file, data version, arguments).
 
-The data version is bumped by each write (riskcore.store), so a cached figure is never
+The data version is bumped by each write (riskcore.storage.store), so a cached figure is never
 stale and never comes from another workspace. Results are language-free: pages translate
 on display, so switching language costs no recomputation.
 
@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 import streamlit as st
 
-from riskcore.filters import Filters
-from riskcore.store import open_store
+from riskcore.receivables.filters import Filters
+from riskcore.storage.store import open_store
 from riskcore.ui import queries
 
 if TYPE_CHECKING:
@@ -66,7 +66,7 @@ def clear() -> None:
 @st.cache_data(show_spinner=False, max_entries=_MAX)
 def last_date(db: str, version: int) -> dt.date | None:
     """The default as-of date of the workspace."""
-    from riskcore.store import last_date as _last
+    from riskcore.storage.store import last_date as _last
 
     value = _last(open_store(db).cursor())
     return value.date() if isinstance(value, dt.datetime) else value
@@ -96,69 +96,69 @@ def ledger_counts(ctx: Context) -> dict[str, int]:
     return read(ctx, "riskcore.ui.queries.ledger_counts")
 
 
-# --- KPIs (riskcore.kpi, riskcore.legal) ----------------------------------------------------
+# --- KPIs (riskcore.receivables.kpi, riskcore.receivables.legal) ----------------------------------------------------
 
 
 def snapshot(ctx: Context, as_of: dt.date | None = None) -> dict:
-    return read(ctx, "riskcore.kpi.snapshot", as_of or ctx.as_of, ctx.filters)
+    return read(ctx, "riskcore.receivables.kpi.snapshot", as_of or ctx.as_of, ctx.filters)
 
 
 def aging(ctx: Context, basis: str = "due") -> pd.DataFrame:
-    return read(ctx, "riskcore.kpi.aging", ctx.as_of, ctx.filters, basis=basis)
+    return read(ctx, "riskcore.receivables.kpi.aging", ctx.as_of, ctx.filters, basis=basis)
 
 
 def open_items(ctx: Context, client_id: str | None = None) -> pd.DataFrame:
-    return read(ctx, "riskcore.kpi.open_items", ctx.as_of, ctx.filters, client_id=client_id)
+    return read(ctx, "riskcore.receivables.kpi.open_items", ctx.as_of, ctx.filters, client_id=client_id)
 
 
 def monthly_series(ctx: Context, months: int = 24) -> pd.DataFrame:
-    return read(ctx, "riskcore.kpi.monthly_series", ctx.as_of, months, ctx.filters)
+    return read(ctx, "riskcore.receivables.kpi.monthly_series", ctx.as_of, months, ctx.filters)
 
 
 def by_client(ctx: Context) -> pd.DataFrame:
-    return read(ctx, "riskcore.kpi.by_client", ctx.as_of, ctx.filters)
+    return read(ctx, "riskcore.receivables.kpi.by_client", ctx.as_of, ctx.filters)
 
 
 def concentration(ctx: Context, basis: str, level: str) -> Any:
-    return read(ctx, "riskcore.kpi.concentration", ctx.as_of, basis=basis, level=level, filters=ctx.filters)
+    return read(ctx, "riskcore.receivables.kpi.concentration", ctx.as_of, basis=basis, level=level, filters=ctx.filters)
 
 
 def late_payer_segments(ctx: Context) -> pd.DataFrame:
-    return read(ctx, "riskcore.kpi.late_payer_segments", ctx.as_of, ctx.filters)
+    return read(ctx, "riskcore.receivables.kpi.late_payer_segments", ctx.as_of, ctx.filters)
 
 
 def breakdown(ctx: Context, dimension: str) -> pd.DataFrame:
-    return read(ctx, "riskcore.kpi.breakdown", ctx.as_of, dimension, ctx.filters)
+    return read(ctx, "riskcore.receivables.kpi.breakdown", ctx.as_of, dimension, ctx.filters)
 
 
 def dispute_reasons(ctx: Context) -> pd.DataFrame:
-    return read(ctx, "riskcore.kpi.dispute_reasons", ctx.as_of, ctx.filters)
+    return read(ctx, "riskcore.receivables.kpi.dispute_reasons", ctx.as_of, ctx.filters)
 
 
 def invoice_flags(ctx: Context) -> pd.DataFrame:
-    return read(ctx, "riskcore.kpi.invoice_flags", ctx.as_of, ctx.filters)
+    return read(ctx, "riskcore.receivables.kpi.invoice_flags", ctx.as_of, ctx.filters)
 
 
 def payment_history(ctx: Context, client_id: str) -> pd.DataFrame:
-    return read(ctx, "riskcore.kpi.payment_history", client_id, ctx.as_of)
+    return read(ctx, "riskcore.receivables.kpi.payment_history", client_id, ctx.as_of)
 
 
 def penalties(ctx: Context, client_id: str | None = None) -> pd.DataFrame:
-    return read(ctx, "riskcore.legal.penalties", ctx.as_of, ctx.filters, client_id=client_id)
+    return read(ctx, "riskcore.receivables.legal.penalties", ctx.as_of, ctx.filters, client_id=client_id)
 
 
-# --- scores and limits (riskcore.scoring, riskcore.limits) -----------------------------------
+# --- scores and limits (riskcore.credit.scoring, riskcore.credit.limits) -----------------------------------
 
 
 def client_scores(ctx: Context) -> pd.DataFrame:
-    return read_store(ctx, "riskcore.scoring.client_scores", ctx.as_of)
+    return read_store(ctx, "riskcore.credit.scoring.client_scores", ctx.as_of)
 
 
 @st.cache_resource(show_spinner=False, max_entries=_MAX)
 def _suggested(db: str, version: int, as_of: dt.date) -> pd.DataFrame:
-    from riskcore import limits
+    from riskcore.credit import limits
 
-    scores = _with_store(db, version, "riskcore.scoring.client_scores", (as_of,), ())
+    scores = _with_store(db, version, "riskcore.credit.scoring.client_scores", (as_of,), ())
     return limits.suggest(open_store(db).cursor(), scores, as_of)
 
 
@@ -169,8 +169,8 @@ def suggested_limits(ctx: Context) -> pd.DataFrame:
 
 @st.cache_resource(show_spinner=False, max_entries=_MAX)
 def _clients(db: str, version: int, as_of: dt.date, filters: Filters) -> pd.DataFrame:
-    by_client = _with_cursor(db, version, "riskcore.kpi.by_client", (as_of, filters), ())
-    scores = _with_store(db, version, "riskcore.scoring.client_scores", (as_of,), ())
+    by_client = _with_cursor(db, version, "riskcore.receivables.kpi.by_client", (as_of, filters), ())
+    scores = _with_store(db, version, "riskcore.credit.scoring.client_scores", (as_of,), ())
     suggested = _suggested(db, version, as_of)
     scores = scores.assign(early_warning=scores["rules"].map(lambda rules: "early_warning" in rules))
     columns = ["client_id", "score", "grade", "p_late", "p_score", "reasons", "early_warning"]
@@ -186,11 +186,11 @@ def clients(ctx: Context) -> pd.DataFrame:
 
 
 def pending_decisions(ctx: Context) -> pd.DataFrame:
-    return read(ctx, "riskcore.limits.pending")
+    return read(ctx, "riskcore.credit.limits.pending")
 
 
 def limit_history(ctx: Context, client_id: str | None = None) -> pd.DataFrame:
-    return read(ctx, "riskcore.limits.history", client_id=client_id)
+    return read(ctx, "riskcore.credit.limits.history", client_id=client_id)
 
 
 # --- one client ------------------------------------------------------------------------------

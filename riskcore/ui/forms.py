@@ -1,7 +1,7 @@
 """The forms that change something: propose a limit, approve or reject one, record a dunning action.
 
 Each form only collects values and calls riskcore (through riskcore.ui.actions); the role
-checks and the approval rule live in riskcore.auth and riskcore.limits.
+checks and the approval rule live in riskcore.access.auth and riskcore.credit.limits.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 import streamlit as st
 
-from riskcore import limits
+from riskcore.credit import limits
 from riskcore.i18n import fmt_amount, fmt_date, fmt_number
 from riskcore.ui import actions, tables
 

@@ -15,10 +15,10 @@ from dataclasses import dataclass, fields
 import streamlit as st
 
 from riskcore import config
-from riskcore.auth import DEMO_USERS, User, demo_user
-from riskcore.filters import DIMENSIONS, Filters
+from riskcore.access.auth import DEMO_USERS, User, demo_user
 from riskcore.i18n import LANGUAGES, default_language, t
-from riskcore.store import Store
+from riskcore.receivables.filters import DIMENSIONS, Filters
+from riskcore.storage.store import Store
 from riskcore.ui import cached
 
 _ACTIVE: ContextVar[Context | None] = ContextVar("encours_context", default=None)

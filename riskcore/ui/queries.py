@@ -1,15 +1,15 @@
 """Tiny reads the frame needs and no core module provides (filter choices, client list, imports).
 
 Kept here, next to their only caller, so that pages hold no SQL; anything a KPI or a
-decision depends on belongs in riskcore.kpi and riskcore/sql instead.
+decision depends on belongs in riskcore.receivables.kpi and riskcore/sql instead.
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
-from riskcore.filters import DIMENSIONS
-from riskcore.store import Cursor
+from riskcore.receivables.filters import DIMENSIONS
+from riskcore.storage.store import Cursor
 
 _FILTER_OPTIONS = """
 SELECT '{dim}' AS dimension, {dim} AS value FROM clients WHERE {dim} IS NOT NULL AND {dim} <> '' GROUP BY {dim}

@@ -7,7 +7,7 @@ import streamlit as st
 
 from riskcore import config, demo
 from riskcore.i18n import t
-from riskcore.store import Store, open_store
+from riskcore.storage.store import Store, open_store
 
 
 @st.cache_resource(show_spinner=False)

@@ -12,8 +12,8 @@ from urllib.parse import quote
 import pandas as pd
 import streamlit as st
 
-from riskcore.charts import bucket_label, is_bucket
 from riskcore.i18n import has, t
+from riskcore.reporting.charts import bucket_label, is_bucket
 from riskcore.ui import fmt, widgets
 
 if TYPE_CHECKING:
@@ -119,7 +119,7 @@ CODED = {
     "dunning_status": "ui.code.dunning_status",
     "kind": "ingest.kinds",
 }
-BUCKETED = {"bucket", "segment"}  # values named by riskcore.kpi.bucket_names / segment_names
+BUCKETED = {"bucket", "segment"}  # values named by riskcore.receivables.kpi.bucket_names / segment_names
 BOOLEANS = {"disputed", "worsening", "non_credit", "doubtful", "terms_end_of_month", "due_date_assumed"}
 
 

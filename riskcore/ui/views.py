@@ -9,8 +9,9 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from riskcore import charts, config, i18n
-from riskcore.kpi import months_before
+from riskcore import config, i18n
+from riskcore.receivables.kpi import months_before
+from riskcore.reporting import charts
 from riskcore.ui import cached
 from riskcore.ui.widgets import Card
 
@@ -102,7 +103,7 @@ def worsening(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def early_warnings(table: pd.DataFrame) -> pd.DataFrame:
-    """Clients whose score the early warning lowered (riskcore.scoring), lowest score first."""
+    """Clients whose score the early warning lowered (riskcore.credit.scoring), lowest score first."""
     return _flagged(table, "early_warning").sort_values("score", kind="stable")
 
 
@@ -203,7 +204,7 @@ def unfiltered(ctx: Context) -> Context:
     """The context without sidebar filters (a client file shows its client whatever they are)."""
     from dataclasses import replace
 
-    from riskcore.filters import NO_FILTERS
+    from riskcore.receivables.filters import NO_FILTERS
 
     return replace(ctx, filters=NO_FILTERS)
 

@@ -10,9 +10,9 @@ from typing import TYPE_CHECKING
 import plotly.graph_objects as go
 import streamlit as st
 
-from riskcore.charts import sector_label
 from riskcore.errors import EncoursError
 from riskcore.i18n import fmt_amount, fmt_number, fmt_pct, t
+from riskcore.reporting.charts import sector_label
 from riskcore.ui import nav
 
 if TYPE_CHECKING:
@@ -26,7 +26,7 @@ def title(ctx: Context, page: str) -> None:
         st.caption(ctx.t("frame.as_of_caption", date=fmt_date_short(ctx), filters=filters_text(ctx)))
         from riskcore.ui import cached
 
-        if cached.read(ctx, "riskcore.kpi.assumed_terms"):  # e.g. a FEC: no due dates in the source
+        if cached.read(ctx, "riskcore.receivables.kpi.assumed_terms"):  # e.g. a FEC: no due dates in the source
             st.caption(":material/info: " + t("kpi.note_assumed_terms", ctx.lang))
 
 
@@ -213,7 +213,7 @@ def client_identity(ctx: Context, profile: dict) -> None:
 
 
 def reasons(ctx: Context, title_key: str, items: object) -> None:
-    """A list of scoring or limit reasons (riskcore.scoring.Reason), worded in the reader's language."""
+    """A list of scoring or limit reasons (riskcore.credit.scoring.Reason), worded in the reader's language."""
     if not isinstance(items, (tuple, list)) or not items:
         return
     st.markdown(f"**{ctx.t(title_key)}**")

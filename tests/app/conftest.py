@@ -10,7 +10,7 @@ import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
 from riskcore import demo
-from riskcore.store import Store, clear_ledger, open_store
+from riskcore.storage.store import Store, clear_ledger, open_store
 
 
 @pytest.fixture(autouse=True)

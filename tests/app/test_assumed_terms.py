@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from apptest_support import app, run, texts
 
-from riskcore.auth import CLI_USER
+from riskcore.access.auth import CLI_USER
 from riskcore.ingest import import_files
 
 NOTE = "Some due dates were assumed from payment terms"

@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 from apptest_support import app, run
 
-from riskcore import kpi, limits, scoring
+from riskcore.credit import limits, scoring
 from riskcore.i18n import t
-from riskcore.store import last_date
+from riskcore.receivables import kpi
+from riskcore.storage.store import last_date
 
 # Three invoices, no payment (French export: `;`, decimal comma, dd/mm/yyyy).
 OPEN_ITEMS = (
@@ -234,7 +235,7 @@ def test_empty_lists_say_so_in_words_rather_than_showing_an_empty_table(empty_wo
 
 
 def test_late_payers_lists_the_early_warnings_of_the_score_lowest_first(demo_pages):
-    # The expected list comes from riskcore.scoring directly: the clients whose rules include the
+    # The expected list comes from riskcore.credit.scoring directly: the clients whose rules include the
     # early warning, lowest score first; the page must show exactly those, in that order.
     scores = scoring.client_scores(demo_pages, last_date(demo_pages.cursor()))
     warned = scores[scores["rules"].map(lambda rules: "early_warning" in rules)].sort_values("score", kind="stable")
@@ -253,7 +254,7 @@ def test_late_payers_lists_the_early_warnings_of_the_score_lowest_first(demo_pag
 
 
 def test_late_payers_lists_the_worsening_clients_steepest_rise_first(demo_pages):
-    # Expected from riskcore.kpi directly: clients whose days late over the last 3 months exceed the
+    # Expected from riskcore.receivables.kpi directly: clients whose days late over the last 3 months exceed the
     # months before by kpi.worsening_days (10) or more, the largest rise first. The page must show
     # exactly those, in that order, so the credit manager reads the sharpest deteriorations first.
     table = kpi.by_client(demo_pages.cursor(), last_date(demo_pages.cursor()))

@@ -8,9 +8,9 @@ import pandas as pd
 import pytest
 from apptest_support import app, run
 
-from riskcore import charts
-from riskcore.auth import demo_user
-from riskcore.filters import NO_FILTERS
+from riskcore.access.auth import demo_user
+from riskcore.receivables.filters import NO_FILTERS
+from riskcore.reporting import charts
 from riskcore.ui import fmt, tables, views, widgets
 from riskcore.ui.frame import Context
 

@@ -1,0 +1,1 @@
+"""Access: who the user is and what their role lets them do."""

@@ -1,0 +1,1 @@
+"""Reporting: figures turned into text, charts and the board report."""

@@ -1,0 +1,156 @@
+"""The canonical tables of DOMAIN.md §1: one place for their columns and DuckDB types.
+
+Every importer produces pandas frames with exactly these columns (missing optional
+columns are NULL); `riskcore.storage.store` creates the tables from the same definitions, so a
+column added here reaches the database through a migration and every reader at once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+MONEY = "DECIMAL(18,2)"
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    sql_type: str
+    required: bool = False  # a row without it is rejected by validation
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    columns: tuple[Column, ...]
+    key: tuple[str, ...]
+
+    @property
+    def column_names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+    @property
+    def required(self) -> list[str]:
+        return [c.name for c in self.columns if c.required]
+
+
+def _c(name: str, sql_type: str, required: bool = False) -> Column:
+    return Column(name, sql_type, required)
+
+
+CLIENTS = Table(
+    "clients",
+    (
+        _c("client_id", "VARCHAR", True),
+        _c("name", "VARCHAR"),
+        _c("siren", "VARCHAR"),
+        _c("sector", "VARCHAR"),  # NAF code
+        _c("country", "VARCHAR"),
+        _c("region", "VARCHAR"),
+        _c("segment", "VARCHAR"),
+        _c("group_id", "VARCHAR"),
+        _c("sales_rep", "VARCHAR"),
+        _c("payment_terms_days", "INTEGER"),
+        _c("terms_end_of_month", "BOOLEAN"),
+        _c("credit_limit", MONEY),
+        _c("insured_limit", MONEY),
+        _c("external_rating", "VARCHAR"),
+        _c("status", "VARCHAR"),  # active / litigation / collective_procedure / closed
+        _c("doubtful", "BOOLEAN"),  # FEC account 416, or flagged by the user
+        _c("non_credit", "BOOLEAN"),  # cash/card takings: kept in balances, not scored
+        _c("placeholder", "BOOLEAN"),  # created because an invoice named an unknown client
+    ),
+    key=("client_id",),
+)
+
+INVOICES = Table(
+    "invoices",
+    (
+        _c("invoice_id", "VARCHAR", True),
+        _c("client_id", "VARCHAR", True),
+        _c("invoice_date", "DATE", True),
+        _c("due_date", "DATE"),
+        _c("due_date_assumed", "BOOLEAN"),  # derived from terms, not read from the file
+        _c("amount", MONEY, True),  # TTC; credit notes negative
+        _c("currency", "VARCHAR"),
+        _c("disputed", "BOOLEAN"),
+        _c("dispute_reason", "VARCHAR"),
+        _c("write_off_date", "DATE"),
+        _c("opening", "BOOLEAN"),  # opening balance (FEC à-nouveaux): an open item, not revenue
+    ),
+    key=("invoice_id",),
+)
+
+PAYMENTS = Table(
+    "payments",
+    (
+        _c("payment_id", "VARCHAR", True),
+        _c("client_id", "VARCHAR", True),
+        _c("invoice_id", "VARCHAR"),  # NULL = unapplied cash
+        _c("payment_date", "DATE", True),
+        _c("amount", MONEY, True),
+    ),
+    key=("payment_id",),
+)
+
+DUNNING_ACTIONS = Table(
+    "dunning_actions",
+    (
+        _c("action_id", "VARCHAR", True),
+        _c("client_id", "VARCHAR", True),
+        _c("invoice_id", "VARCHAR"),  # NULL = whole account
+        _c("action_date", "DATE", True),
+        _c("level", "INTEGER"),  # 1 reminder, 2 second reminder, 3 call, 4 formal notice, 5 litigation
+        _c("channel", "VARCHAR"),
+        _c("outcome", "VARCHAR"),
+        _c("promise_date", "DATE"),
+        _c("recorded_by", "VARCHAR"),
+    ),
+    key=("action_id",),
+)
+
+LIMIT_DECISIONS = Table(
+    "limit_decisions",
+    (
+        _c("decision_id", "INTEGER", True),
+        _c("client_id", "VARCHAR", True),
+        _c("previous_limit", MONEY),
+        _c("new_limit", MONEY, True),
+        _c("suggested_limit", MONEY),
+        _c("reason", "VARCHAR", True),
+        _c("proposed_by", "VARCHAR", True),
+        _c("proposed_at", "TIMESTAMP", True),
+        _c("status", "VARCHAR", True),  # pending / applied / rejected
+        _c("decided_by", "VARCHAR"),
+        _c("decided_at", "TIMESTAMP"),
+    ),
+    key=("decision_id",),
+)
+
+IMPORTS = Table(
+    "imports",
+    (
+        _c("import_id", "INTEGER", True),
+        _c("sha256", "VARCHAR", True),
+        _c("file_name", "VARCHAR", True),
+        _c("kind", "VARCHAR", True),
+        _c("rows", "INTEGER"),
+        _c("rejected", "INTEGER"),
+        _c("mapping", "VARCHAR"),  # JSON: canonical column -> source header
+        _c("imported_at", "TIMESTAMP", True),
+        _c("imported_by", "VARCHAR"),
+    ),
+    key=("import_id",),
+)
+
+LEDGER_TABLES = (CLIENTS, INVOICES, PAYMENTS, DUNNING_ACTIONS)
+ALL_TABLES = (*LEDGER_TABLES, LIMIT_DECISIONS, IMPORTS)
+BY_NAME = {t.name: t for t in ALL_TABLES}
+
+# The kinds of file a user imports, and the table each one fills.
+KINDS = {
+    "clients": CLIENTS,
+    "invoices": INVOICES,
+    "payments": PAYMENTS,
+    "dunning": DUNNING_ACTIONS,
+}

@@ -1,0 +1,302 @@
+"""The workspace DuckDB: schema and migrations, one connection per process, one write lock.
+
+Reads take their own cursor (`store.cursor()`); every write goes through
+`store.transaction()`, which holds the write lock, runs in one DuckDB transaction (all
+rows or none), brings the derived table invoice_paid up to date and bumps the data version
+that Streamlit caches key on.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import cache
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from riskcore.storage import schema
+
+Cursor = duckdb.DuckDBPyConnection
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
+MACROS_DIR = Path(__file__).parent / "macros"
+SCHEMA_VERSION = 2
+SEQUENCES = ("import_seq", "decision_seq")
+
+
+def _create_table(table: schema.Table) -> str:
+    cols = ",\n  ".join(f"{c.name} {c.sql_type}{' NOT NULL' if c.required else ''}" for c in table.columns)
+    return f"CREATE TABLE IF NOT EXISTS {table.name} (\n  {cols},\n  PRIMARY KEY ({', '.join(table.key)})\n)"
+
+
+# Versioned migrations: append, never edit one that has shipped.
+MIGRATIONS: dict[int, list[str]] = {
+    1: [
+        *(_create_table(t) for t in schema.ALL_TABLES),
+        *(f"CREATE SEQUENCE IF NOT EXISTS {name} START 1" for name in SEQUENCES),
+    ],
+    # invoice_paid (below): derived data, filled by refresh_invoice_paid on open and on every write
+    2: [
+        """CREATE TABLE IF NOT EXISTS invoice_paid (
+  invoice_id VARCHAR, client_id VARCHAR, invoice_date DATE, due_date DATE, due_date_assumed BOOLEAN,
+  amount DECIMAL(18,2), disputed BOOLEAN, dispute_reason VARCHAR, write_off_date DATE, opening BOOLEAN,
+  paid DECIMAL(38,2), last_payment DATE
+)""",
+    ],
+}
+
+# invoice_paid: each invoice row (the columns the invoice_facts macro reads, typed as in
+# schema.INVOICES) with the total of the payments allocated to it (DECIMAL(38,2), the type DuckDB's
+# sum gives) and the date of the last one. A KPI at a date takes an invoice's payments from there
+# unless one is dated after that date, instead of joining ~1M invoices to an aggregation of ~1M
+# payments on every call. The table is a function of invoices and payments alone: the fingerprint
+# of what it was built from (row counts and sums of row hashes, which no row order changes) is kept
+# in meta, and every transaction rebuilds it before committing if the fingerprint moved. Checked
+# there rather than in each write function, it also follows writes in plain SQL (ingest deletes the
+# payments a restated export replaces) and, checked at open, a workspace an older version wrote.
+_LEDGER_FINGERPRINT = """
+SELECT format('{}:{}/{}:{}', i.n, i.h, p.n, p.h)
+FROM (SELECT count(*) AS n,
+             coalesce(sum(hash(invoice_id, client_id, invoice_date, due_date, due_date_assumed, amount, disputed,
+                               dispute_reason, write_off_date, opening)), 0) AS h
+      FROM invoices) AS i,
+     (SELECT count(*) AS n, coalesce(sum(hash(invoice_id, payment_date, amount)), 0) AS h
+      FROM payments
+      WHERE invoice_id IS NOT NULL) AS p
+"""
+_FILL_INVOICE_PAID = """
+INSERT INTO invoice_paid
+SELECT i.invoice_id, i.client_id, i.invoice_date, i.due_date, i.due_date_assumed, i.amount, i.disputed,
+       i.dispute_reason, i.write_off_date, i.opening, p.paid, p.last_payment
+FROM invoices AS i
+LEFT JOIN (SELECT invoice_id, sum(amount) AS paid, max(payment_date) AS last_payment
+           FROM payments
+           WHERE invoice_id IS NOT NULL
+           GROUP BY invoice_id) AS p USING (invoice_id)
+"""
+
+
+class Store:
+    """One workspace database file, opened once per process."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._con = duckdb.connect(str(self.path))
+        self._lock = threading.RLock()
+        self._migrate()
+
+    # --- connection ------------------------------------------------------------------------
+    def cursor(self) -> Cursor:
+        """A cursor of its own for one request or thread (DuckDB: one cursor per thread)."""
+        return self._con.cursor()
+
+    def close(self) -> None:
+        with self._lock:
+            self._con.close()
+        _STORES.pop(str(self.path.resolve()), None)
+
+    @contextmanager
+    def transaction(self) -> Iterator[Cursor]:
+        """One write: under the lock, in one transaction, bumping the data version on commit."""
+        with self._lock:
+            cur = self._con.cursor()
+            cur.execute("BEGIN TRANSACTION")
+            try:
+                yield cur
+                refresh_invoice_paid(cur)
+                cur.execute(
+                    "UPDATE meta SET value = CAST(CAST(value AS BIGINT) + 1 AS VARCHAR) WHERE key = 'data_version'"
+                )
+                cur.execute("COMMIT")
+            except BaseException:
+                cur.execute("ROLLBACK")
+                raise
+            finally:
+                cur.close()
+
+    # --- meta ------------------------------------------------------------------------------
+    def meta(self, key: str, default: str | None = None) -> str | None:
+        rows = self.cursor().execute("SELECT value FROM meta WHERE key = $key", {"key": key}).fetchall()
+        return rows[0][0] if rows else default
+
+    def data_version(self) -> int:
+        return int(self.meta("data_version", "0") or 0)
+
+    def is_demo(self) -> bool:
+        return self.meta("dataset") == "demo"
+
+    def is_empty(self) -> bool:
+        rows = (
+            self.cursor().execute("SELECT (SELECT count(*) FROM invoices) + (SELECT count(*) FROM clients)").fetchall()
+        )
+        return rows[0][0] == 0
+
+    # --- schema ----------------------------------------------------------------------------
+    def _migrate(self) -> None:
+        with self._lock:
+            cur = self._con.cursor()
+            cur.execute("CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)")
+            rows = cur.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchall()
+            current = int(rows[0][0]) if rows else 0
+            for version in sorted(v for v in MIGRATIONS if v > current):
+                cur.execute("BEGIN TRANSACTION")
+                for statement in MIGRATIONS[version]:
+                    cur.execute(statement)
+                set_meta(cur, "schema_version", str(version))
+                cur.execute("COMMIT")
+            cur.execute("INSERT OR IGNORE INTO meta VALUES ('data_version', '0')")
+            cur.execute("BEGIN TRANSACTION")
+            refresh_invoice_paid(cur)
+            cur.execute("COMMIT")
+            for path in sorted(MACROS_DIR.glob("*.sql")):
+                cur.execute(path.read_text(encoding="utf-8"))
+            cur.close()
+
+
+_STORES: dict[str, Store] = {}
+_STORES_LOCK = threading.Lock()
+
+
+def open_store(path: str | Path | None = None) -> Store:
+    """The process-wide Store of `path` (default: config storage.path or ENCOURS_DB)."""
+    if path is None:
+        from riskcore import config
+
+        path = config.get().db_path
+    key = str(Path(path).resolve())
+    with _STORES_LOCK:
+        if key not in _STORES:
+            _STORES[key] = Store(path)
+        return _STORES[key]
+
+
+def set_meta(cur: Cursor, key: str, value: str) -> None:
+    cur.execute("INSERT OR REPLACE INTO meta VALUES ($key, $value)", {"key": key, "value": value})
+
+
+def refresh_invoice_paid(cur: Cursor) -> None:
+    """Rebuild invoice_paid in `cur`'s transaction if invoices or payments changed since it was built."""
+    fingerprint = cur.execute(_LEDGER_FINGERPRINT).fetchall()[0][0]
+    built_from = cur.execute("SELECT value FROM meta WHERE key = 'invoice_paid_of'").fetchall()
+    if built_from and built_from[0][0] == fingerprint:
+        return
+    cur.execute("DELETE FROM invoice_paid")
+    cur.execute(_FILL_INVOICE_PAID)
+    set_meta(cur, "invoice_paid_of", fingerprint)
+
+
+@cache
+def _sql_files() -> dict[str, Path]:
+    """Every named query, riskcore/<context>/sql/<name>.sql, by name (names are unique across contexts)."""
+    files: dict[str, Path] = {}
+    for path in sorted(PACKAGE_DIR.glob("*/sql/*.sql")):
+        if path.stem in files:
+            raise RuntimeError(f"two SQL files named {path.stem}: {files[path.stem]} and {path}")
+        files[path.stem] = path
+    return files
+
+
+@cache
+def statement(name: str) -> str:
+    """The text of the named query riskcore/<context>/sql/<name>.sql."""
+    return _sql_files()[name].read_text(encoding="utf-8")
+
+
+def query(con: Cursor, name: str, **params: object) -> pd.DataFrame:
+    """Run the named query `name` (riskcore/<context>/sql/<name>.sql) with its $parameters bound, as a frame."""
+    return con.execute(statement(name), params).df()
+
+
+def rows(con: Cursor, name: str, **params: object) -> list[tuple]:
+    """Run the named query `name` with its $parameters bound; its rows as tuples."""
+    return con.execute(statement(name), params).fetchall()
+
+
+def value(con: Cursor, name: str, **params: object) -> object:
+    """The single value the named query `name` returns (its first column of its first row)."""
+    return rows(con, name, **params)[0][0]
+
+
+def run(con: Cursor, name: str, **params: object) -> None:
+    """Run the named statement `name` (a write, or a temp table) with its $parameters bound."""
+    con.execute(statement(name), params)
+
+
+def arrays(con: Cursor, name: str, **params: object) -> dict[str, np.ndarray]:
+    """Run the named query `name`; its columns as numpy arrays (no frame built, for the hot paths)."""
+    return con.execute(statement(name), params).fetchnumpy()
+
+
+def relation(con: Cursor, name: str, **params: object) -> duckdb.DuckDBPyRelation:
+    """The named query `name` as a lazy DuckDB relation, to be read in parts (`.fetchnumpy()` per chunk)."""
+    return con.sql(statement(name), params=params)
+
+
+@contextmanager
+def registered(con: Cursor, **frames: pd.DataFrame) -> Iterator[Cursor]:
+    """Inside the block, each frame can be read by name from SQL (`feature_sums=frame`); unregistered after."""
+    for name, frame in frames.items():
+        con.register(name, frame)
+    try:
+        yield con
+    finally:
+        for name in frames:
+            con.unregister(name)
+
+
+def next_value(cur: Cursor, sequence: str) -> int:
+    """The next number of a sequence of the schema (`decision_seq`, `import_seq`)."""
+    if sequence not in SEQUENCES:
+        raise ValueError(f"unknown sequence {sequence}")
+    return cur.execute(f"SELECT nextval('{sequence}')").fetchall()[0][0]
+
+
+def write_frame(cur: Cursor, table: schema.Table, frame: pd.DataFrame, *, replace: bool = True) -> int:
+    """Insert `frame` (canonical columns) into `table`; rows whose key exists are replaced.
+
+    Exports are snapshots, so re-importing an invoice id updates it. Columns absent from
+    the frame are NULL; values are cast to the table's SQL types by DuckDB.
+    """
+    if frame.empty:
+        return 0
+    names = table.column_names
+    missing = [c for c in names if c not in frame.columns]
+    frame = frame.assign(**{c: None for c in missing})[names]
+    cur.register("_incoming", frame)
+    try:
+        select = ", ".join(f"CAST({c} AS {col.sql_type}) AS {c}" for c, col in zip(names, table.columns, strict=True))
+        verb = "INSERT OR REPLACE" if replace else "INSERT"
+        cur.execute(f"{verb} INTO {table.name} ({', '.join(names)}) SELECT {select} FROM _incoming")
+    finally:
+        cur.unregister("_incoming")
+    return len(frame)
+
+
+def write_ledger(cur: Cursor, frames: dict[str, pd.DataFrame], *, replace: bool = True) -> None:
+    """Write every ledger table `frames` holds (keyed by table name), clients first, in `cur`'s transaction."""
+    for table in schema.LEDGER_TABLES:
+        if table.name in frames:
+            write_frame(cur, table, frames[table.name], replace=replace)
+
+
+def clear_ledger(cur: Cursor) -> None:
+    """Remove every ledger row, decision and import record (the workspace becomes empty)."""
+    for table in (*schema.LEDGER_TABLES, schema.LIMIT_DECISIONS, schema.IMPORTS):
+        cur.execute(f"DELETE FROM {table.name}")
+    set_meta(cur, "dataset", "empty")
+
+
+def last_date(con: Cursor) -> object:
+    """The last date anywhere in the ledger (the default as-of date), or None when empty."""
+    rows = con.execute(
+        """SELECT max(d) FROM (
+             SELECT max(invoice_date) AS d FROM invoices
+             UNION ALL SELECT max(write_off_date) FROM invoices
+             UNION ALL SELECT max(payment_date) FROM payments
+             UNION ALL SELECT max(action_date) FROM dunning_actions)"""
+    ).fetchall()
+    return rows[0][0]
