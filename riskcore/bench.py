@@ -83,22 +83,24 @@ def _fec_share(frames: dict, invoices: int) -> dict:
 def _stage_import_csv(work: Path) -> dict:
     from riskcore.access.auth import CLI_USER
     from riskcore.ingest import import_files
-    from riskcore.storage.store import Store
+    from riskcore.storage import schema
+    from riskcore.storage.store import Store, row_count
 
     store = Store(work / "csv.duckdb")
     seconds, report = _timed(lambda: import_files(store, [work / "invoices.csv"], user=CLI_USER))
-    rows = store.cursor().execute("SELECT count(*) FROM invoices").fetchall()[0][0]
+    rows = row_count(store.cursor(), schema.INVOICES)
     return {"import_csv_s": seconds, "rows_loaded": rows, "ok": report.ok, "peak_mb": _peak_mb()}
 
 
 def _stage_import_fec(work: Path) -> dict:
     from riskcore.access.auth import CLI_USER
     from riskcore.ingest import import_files
-    from riskcore.storage.store import Store
+    from riskcore.storage import schema
+    from riskcore.storage.store import Store, row_count
 
     store = Store(work / "fec.duckdb")
     seconds, report = _timed(lambda: import_files(store, [work / "123456789FEC20261031.txt"], user=CLI_USER))
-    rows = store.cursor().execute("SELECT count(*) FROM invoices").fetchall()[0][0]
+    rows = row_count(store.cursor(), schema.INVOICES)
     return {"import_fec_s": seconds, "invoices_loaded": rows, "ok": report.ok, "peak_mb": _peak_mb()}
 
 

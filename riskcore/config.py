@@ -113,7 +113,9 @@ class Limits:
 
 
 @dataclass(frozen=True)
-class User:
+class UserEntry:
+    """One person of config.yaml's `users`: the address they sign in with and their role (riskcore.access)."""
+
     name: str
     role: str
 
@@ -136,7 +138,7 @@ class Config:
     scoring: Scoring = field(default_factory=Scoring)
     limits: Limits = field(default_factory=Limits)
     roles: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    users: tuple[User, ...] = ()
+    users: tuple[UserEntry, ...] = ()
     demo: Demo = field(default_factory=Demo)
 
     @property

@@ -1,4 +1,4 @@
-"""Small hand-written ledgers for the KPI and legal tests: rows as dicts, written in one transaction."""
+"""Small hand-written ledgers for the tests: invoices, payments and clients as dicts, written in one transaction."""
 
 from __future__ import annotations
 

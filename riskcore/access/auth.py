@@ -16,10 +16,13 @@ DEMO_USERS = {
 
 @dataclass(frozen=True)
 class User:
+    """A person acting on the workspace, with the role config.yaml gives them."""
+
     name: str
     role: str
 
     def can(self, action: str) -> bool:
+        """Whether this user's role allows `action` (an entry of config.yaml's roles)."""
         return action in config.get().roles.get(self.role, ())
 
 
@@ -32,6 +35,14 @@ def require(user: User, action: str) -> None:
 def demo_user(role: str) -> User:
     """The single-user demo mode's stand-in for a person holding `role`."""
     return User(DEMO_USERS[role], role)
+
+
+def configured_user(email: str | None) -> User | None:
+    """The person config.yaml's `users` lists under `email`, with their role; None when not listed."""
+    for entry in config.get().users:
+        if email and entry.name == email:
+            return User(entry.name, entry.role)
+    return None
 
 
 CLI_USER = User("cli", "admin")  # the command line is run by whoever owns the workspace file

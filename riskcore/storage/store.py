@@ -248,6 +248,11 @@ def registered(con: Cursor, **frames: pd.DataFrame) -> Iterator[Cursor]:
             con.unregister(name)
 
 
+def row_count(con: Cursor, table: schema.Table) -> int:
+    """How many rows `table` holds."""
+    return con.execute(f"SELECT count(*) FROM {table.name}").fetchall()[0][0]
+
+
 def next_value(cur: Cursor, sequence: str) -> int:
     """The next number of a sequence of the schema (`decision_seq`, `import_seq`)."""
     if sequence not in SEQUENCES:

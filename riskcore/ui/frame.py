@@ -15,7 +15,7 @@ from dataclasses import dataclass, fields
 import streamlit as st
 
 from riskcore import config
-from riskcore.access.auth import DEMO_USERS, User, demo_user
+from riskcore.access.auth import DEMO_USERS, User, configured_user, demo_user
 from riskcore.i18n import LANGUAGES, default_language, t
 from riskcore.receivables.filters import DIMENSIONS, Filters
 from riskcore.storage.store import Store
@@ -93,9 +93,9 @@ def _user(lang: str) -> User:
         st.session_state["_encours_role"] = role  # a plain key: it survives page switches
         return demo_user(role)
     email = st.user.get("email") if st.user else None
-    for user in cfg.users:
-        if user.name == email:
-            return User(user.name, user.role)
+    user = configured_user(email)
+    if user is not None:
+        return user
     st.error(t("ui.sidebar.not_signed_in", lang))
     st.stop()
     raise AssertionError  # st.stop() does not return

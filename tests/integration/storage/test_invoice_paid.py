@@ -11,6 +11,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pytest
+from builders import inv, pay
 
 from riskcore import demo
 from riskcore.access.auth import CLI_USER
@@ -37,15 +38,6 @@ def write_csv(folder: Path, name: str, header: str, rows: list[str]) -> Path:
     path = folder / name
     path.write_bytes(("\r\n".join([header, *rows]) + "\r\n").encode("cp1252"))
     return path
-
-
-def invoice(invoice_id: str, invoice_date: dt.date, amount: float, **extra: object) -> dict:
-    return {"invoice_id": invoice_id, "client_id": "C1", "invoice_date": invoice_date, "amount": amount, **extra}
-
-
-def payment(payment_id: str, invoice_id: str | None, payment_date: dt.date, amount: float) -> dict:
-    return {"payment_id": payment_id, "client_id": "C1", "invoice_id": invoice_id, "payment_date": payment_date,
-            "amount": amount}  # fmt: skip
 
 
 def write(store: Store, invoices: list[dict], payments: list[dict]) -> None:
@@ -109,7 +101,11 @@ def test_a_payment_deleted_in_plain_sql_by_a_restated_open_items_export_leaves_n
 
 
 def test_any_write_in_a_transaction_is_seen_even_an_update_in_plain_sql(store):
-    write(store, [invoice("F1", D(2025, 1, 2), 1000)], [payment("R1", "F1", D(2025, 2, 1), 250)])
+    write(
+        store,
+        [inv("F1", D(2025, 1, 2), None, 1000, client_id="C1")],
+        [pay("R1", "F1", D(2025, 2, 1), 250, client_id="C1")],
+    )
     assert kept(store) == [("F1", Decimal("250.00"), D(2025, 2, 1))]
     with store.transaction() as cur:
         cur.execute("UPDATE payments SET amount = 260, payment_date = DATE '2025-02-03'")
@@ -120,9 +116,9 @@ def test_any_write_in_a_transaction_is_seen_even_an_update_in_plain_sql(store):
 
 
 def test_a_failed_write_leaves_the_totals_as_they_were(store):
-    write(store, [invoice("F1", D(2025, 1, 2), 1000)], [])
+    write(store, [inv("F1", D(2025, 1, 2), None, 1000, client_id="C1")], [])
     with pytest.raises(RuntimeError), store.transaction() as cur:
-        write_frame(cur, schema.PAYMENTS, pd.DataFrame([payment("R1", "F1", D(2025, 2, 1), 250)]))
+        write_frame(cur, schema.PAYMENTS, pd.DataFrame([pay("R1", "F1", D(2025, 2, 1), 250, client_id="C1")]))
         raise RuntimeError("the file was refused half-way")
     assert kept(store) == [("F1", None, None)]
 
@@ -183,8 +179,12 @@ def paid_in_two(store):
 
     invoice_paid holds 1 000 and 20/06 for it, whatever the date asked.
     """
-    invoices = [invoice("F1", D(2025, 1, 2), 1000, due_date=D(2025, 2, 1))]
-    write(store, invoices, [payment("R1", "F1", D(2025, 3, 10), 400), payment("R2", "F1", D(2025, 6, 20), 600)])
+    invoices = [inv("F1", D(2025, 1, 2), D(2025, 2, 1), 1000, client_id="C1")]
+    write(
+        store,
+        invoices,
+        [pay("R1", "F1", D(2025, 3, 10), 400, client_id="C1"), pay("R2", "F1", D(2025, 6, 20), 600, client_id="C1")],
+    )
     return store
 
 
@@ -235,13 +235,13 @@ def test_a_write_off_deducts_only_the_payments_dated_by_it(store):
     write(
         store,
         [
-            invoice("W1", D(2025, 1, 2), 1000, due_date=D(2025, 2, 1), write_off_date=D(2025, 4, 1)),
-            invoice("W2", D(2025, 1, 5), 500, due_date=D(2025, 2, 4), write_off_date=D(2025, 3, 1)),
+            inv("W1", D(2025, 1, 2), D(2025, 2, 1), 1000, client_id="C1", write_off_date=D(2025, 4, 1)),
+            inv("W2", D(2025, 1, 5), D(2025, 2, 4), 500, client_id="C1", write_off_date=D(2025, 3, 1)),
         ],
         [
-            payment("R1", "W1", D(2025, 3, 1), 300),
-            payment("R2", "W1", D(2025, 5, 1), 200),
-            payment("R3", "W2", D(2025, 2, 1), 100),
+            pay("R1", "W1", D(2025, 3, 1), 300, client_id="C1"),
+            pay("R2", "W1", D(2025, 5, 1), 200, client_id="C1"),
+            pay("R3", "W2", D(2025, 2, 1), 100, client_id="C1"),
         ],
     )
     # sales over the window: 1 000 + 500 = 1 500, so a loss rate of (700 + 400) / 1 500
