@@ -9,9 +9,9 @@ import pandas as pd
 
 from riskcore.access import auth
 from riskcore.access.auth import User
+from riskcore.dunning.records import check_client
 from riskcore.errors import DecisionError
 from riskcore.storage import schema
-from riskcore.storage import store as store_mod
 from riskcore.storage.store import Store, write_frame
 
 LEVELS = (1, 2, 3, 4, 5)  # reminder, second reminder, call, formal notice (mise en demeure), litigation
@@ -60,7 +60,6 @@ def record_action(
         "recorded_by": user.name,
     }
     with store.transaction() as cur:
-        if not store_mod.value(cur, "dunning_client_known", client=client_id):
-            raise DecisionError("dunning.unknown_client", client=client_id)
+        check_client(cur, user, client_id)
         write_frame(cur, schema.DUNNING_ACTIONS, pd.DataFrame([row]))
     return action_id

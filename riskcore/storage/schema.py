@@ -50,6 +50,8 @@ CLIENTS = Table(
         _c("segment", "VARCHAR"),
         _c("group_id", "VARCHAR"),
         _c("sales_rep", "VARCHAR"),
+        _c("collector", "VARCHAR"),  # who chases the client (chargé de recouvrement)
+        _c("language", "VARCHAR"),  # fr / en: the language of its letters (default app.default_language)
         _c("payment_terms_days", "INTEGER"),
         _c("terms_end_of_month", "BOOLEAN"),
         _c("credit_limit", MONEY),
@@ -105,8 +107,64 @@ DUNNING_ACTIONS = Table(
         _c("outcome", "VARCHAR"),
         _c("promise_date", "DATE"),
         _c("recorded_by", "VARCHAR"),
+        _c("action", "VARCHAR"),  # reminder_email ... litigation (config.collections); else read from level
+        _c("note", "VARCHAR"),
+        _c("recorded_at", "TIMESTAMP"),
     ),
     key=("action_id",),
+)
+
+# Collections records (DOMAIN §9), written in the app or by the CLI, never deleted: a correction is
+# a new record. Each keeps who recorded it and when.
+PROMISES = Table(
+    "promises",
+    (
+        _c("promise_id", "VARCHAR", True),
+        _c("client_id", "VARCHAR", True),
+        _c("made_on", "DATE", True),  # the day the client promised
+        _c("promise_date", "DATE", True),  # the day it promised to pay by
+        _c("amount", MONEY, True),
+        _c("note", "VARCHAR"),
+        _c("recorded_by", "VARCHAR", True),
+        _c("recorded_at", "TIMESTAMP", True),
+    ),
+    key=("promise_id",),
+)
+
+PROMISE_INVOICES = Table(
+    "promise_invoices",
+    (_c("promise_id", "VARCHAR", True), _c("invoice_id", "VARCHAR", True)),
+    key=("promise_id", "invoice_id"),
+)
+
+DISPUTE_EVENTS = Table(
+    "dispute_events",
+    (
+        _c("event_id", "VARCHAR", True),
+        _c("client_id", "VARCHAR", True),
+        _c("invoice_id", "VARCHAR", True),
+        _c("event_date", "DATE", True),
+        _c("opened", "BOOLEAN", True),  # true: a dispute opens; false: it is resolved
+        _c("reason", "VARCHAR"),
+        _c("note", "VARCHAR"),
+        _c("recorded_by", "VARCHAR", True),
+        _c("recorded_at", "TIMESTAMP", True),
+    ),
+    key=("event_id",),
+)
+
+CREDIT_HOLDS = Table(
+    "credit_holds",
+    (
+        _c("hold_id", "VARCHAR", True),
+        _c("client_id", "VARCHAR", True),
+        _c("event_date", "DATE", True),
+        _c("on_hold", "BOOLEAN", True),  # true: the hold starts; false: it is lifted
+        _c("reason", "VARCHAR"),
+        _c("recorded_by", "VARCHAR", True),
+        _c("recorded_at", "TIMESTAMP", True),
+    ),
+    key=("hold_id",),
 )
 
 LIMIT_DECISIONS = Table(
@@ -144,7 +202,8 @@ IMPORTS = Table(
 )
 
 LEDGER_TABLES = (CLIENTS, INVOICES, PAYMENTS, DUNNING_ACTIONS)
-ALL_TABLES = (*LEDGER_TABLES, LIMIT_DECISIONS, IMPORTS)
+COLLECTION_TABLES = (PROMISES, PROMISE_INVOICES, DISPUTE_EVENTS, CREDIT_HOLDS)
+ALL_TABLES = (*LEDGER_TABLES, LIMIT_DECISIONS, IMPORTS, *COLLECTION_TABLES)
 BY_NAME = {t.name: t for t in ALL_TABLES}
 
 # The kinds of file a user imports, and the table each one fills.

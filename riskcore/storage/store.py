@@ -23,7 +23,7 @@ from riskcore.storage import schema
 Cursor = duckdb.DuckDBPyConnection
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 MACROS_DIR = Path(__file__).parent / "macros"
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 SEQUENCES = ("import_seq", "decision_seq")
 
 
@@ -45,6 +45,16 @@ MIGRATIONS: dict[int, list[str]] = {
   amount DECIMAL(18,2), disputed BOOLEAN, dispute_reason VARCHAR, write_off_date DATE, opening BOOLEAN,
   paid DECIMAL(38,2), last_payment DATE
 )""",
+    ],
+    # collections (issue 13): who chases a client and in which language, the type and note of an
+    # action, and the records of promises, disputes and credit holds
+    3: [
+        "ALTER TABLE clients ADD COLUMN IF NOT EXISTS collector VARCHAR",
+        "ALTER TABLE clients ADD COLUMN IF NOT EXISTS language VARCHAR",
+        "ALTER TABLE dunning_actions ADD COLUMN IF NOT EXISTS action VARCHAR",
+        "ALTER TABLE dunning_actions ADD COLUMN IF NOT EXISTS note VARCHAR",
+        "ALTER TABLE dunning_actions ADD COLUMN IF NOT EXISTS recorded_at TIMESTAMP",
+        *(_create_table(t) for t in schema.COLLECTION_TABLES),
     ],
 }
 

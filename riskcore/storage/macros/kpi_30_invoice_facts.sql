@@ -5,7 +5,8 @@
 --                date of the last of them (the payment that settled it); NULL while unpaid or when
 --                written off first. Only dates <= as_of are looked at, so a figure at D never moves
 --                when later payments arrive;
---   paid, last_payment: payments dated <= as_of, and the date of the last one.
+--   paid, last_payment: payments dated <= as_of, and the date of the last one;
+--   disputed, dispute_reason: the ledger's, unless a dispute event recorded by as_of says otherwise.
 -- The invoices are read from invoice_paid (riskcore.store): each invoice row with paid and
 -- last_payment over all its payments, kept up to date by every write. Three sets, split by the date
 -- of the last payment whatever the order of as_of and prior, so that at the last date of the ledger
@@ -43,8 +44,8 @@ WITH totals AS (
 SELECT i.invoice_id, i.client_id, i.invoice_date, i.due_date,
        coalesce(i.due_date_assumed, false) AS due_date_assumed,
        i.amount,
-       coalesce(i.disputed, false) AS disputed,
-       i.dispute_reason,
+       coalesce(d.opened, i.disputed, false) AS disputed,
+       CASE WHEN d.opened THEN d.reason WHEN d.opened IS NULL THEN i.dispute_reason END AS dispute_reason,
        i.write_off_date,
        coalesce(i.opening, false) AS opening,
        CASE WHEN i.write_off_date IS NULL OR i.write_off_date > as_of
@@ -57,4 +58,10 @@ SELECT i.invoice_id, i.client_id, i.invoice_date, i.due_date,
        as_of - i.due_date AS days_past_due,
        coalesce(i.paid, 0) AS paid,
        i.last_payment
-FROM totals AS i;
+FROM totals AS i
+-- disputes recorded in Encours (dispute_events) override the ledger's flag from their date on
+LEFT JOIN (SELECT invoice_id, opened, reason
+           FROM dispute_events
+           WHERE event_date <= as_of
+           QUALIFY row_number() OVER (PARTITION BY invoice_id ORDER BY event_date DESC, recorded_at DESC) = 1) AS d
+       USING (invoice_id);

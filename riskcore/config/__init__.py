@@ -19,9 +19,10 @@ from pathlib import Path
 import yaml
 
 from riskcore import i18n
+from riskcore.config.collections import ACTIONS, OWNERS, PROFILES, Collections, Company
 from riskcore.errors import ConfigError
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_PATH = ROOT / "config.yaml"
 GRADES = ("A", "B", "C", "D", "E")
 
@@ -140,6 +141,8 @@ class Config:
     roles: dict[str, tuple[str, ...]] = field(default_factory=dict)
     users: tuple[UserEntry, ...] = ()
     demo: Demo = field(default_factory=Demo)
+    collections: Collections = field(default_factory=Collections)
+    company: Company = field(default_factory=Company)
 
     @property
     def db_path(self) -> Path:
@@ -162,6 +165,7 @@ class Config:
 # --- validation ----------------------------------------------------------------------------
 
 _YAML_NAMES = {"import_": "import"}
+_MAY_BE_EMPTY = (".template", ".templates_dir", ".host", ".username", ".sender", ".iban")
 
 
 def _fail(key: str, value: object, expected: str) -> typing.NoReturn:
@@ -186,6 +190,8 @@ def _coerce(key: str, value: object, hint: object) -> object:
             _fail(key, value, "a number")
         return float(value)
     if hint is str:
+        if isinstance(value, str) and not value.strip() and key.endswith(_MAY_BE_EMPTY):
+            return value
         if not isinstance(value, str) or not value.strip():
             _fail(key, value, "a non-empty text")
         return value
@@ -291,6 +297,17 @@ def _check(cfg: Config) -> None:
             rule(0 <= r.rate < 1, f"legal.{name}[{i}].rate", r.rate, "a fraction between 0 and 1 (0.0215 for 2.15 %)")
     for role, actions in cfg.roles.items():
         rule(bool(actions), f"roles.{role}", list(actions), "a list of actions")
+    col = cfg.collections
+    rule(col.promise_grace_days >= 0, "collections.promise_grace_days", col.promise_grace_days, ">= 0")
+    rule(set(col.scenarios) == set(PROFILES), "collections.scenarios", sorted(col.scenarios), f"one per {PROFILES}")
+    for profile, steps in col.scenarios.items():
+        key = f"collections.scenarios.{profile}"
+        rule(bool(steps), key, [], "at least one step")
+        offsets = [s.offset_days for s in steps]
+        rule(offsets == sorted(offsets), key, offsets, "steps in the order of their offsets")
+        for i, step in enumerate(steps):
+            rule(step.action in ACTIONS, f"{key}[{i}].action", step.action, f"one of {list(ACTIONS)}")
+            rule(step.owner in OWNERS, f"{key}[{i}].owner", step.owner, f"one of {list(OWNERS)}")
     for i, user in enumerate(cfg.users):
         rule(user.role in cfg.roles, f"users[{i}].role", user.role, f"one of {sorted(cfg.roles)}")
 
