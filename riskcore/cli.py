@@ -91,13 +91,14 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 def cmd_kpi(args: argparse.Namespace) -> int:
     from riskcore.receivables import kpi
+    from riskcore.reporting import text
 
     store = _store(args)
     snap = kpi.snapshot(store.cursor(), _as_of(args, store))
     if args.json:
         print_json(snap)
     else:
-        print(kpi.render_text(snap, args.lang))
+        print(text.render_snapshot(snap, args.lang))
     return EXIT_OK
 
 
@@ -144,6 +145,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 
 def cmd_legal_table(args: argparse.Namespace) -> int:
     from riskcore.receivables import legal
+    from riskcore.reporting import text
 
     store = _store(args)
     table = legal.d441_6_table(store.cursor(), args.as_of)
@@ -154,7 +156,7 @@ def cmd_legal_table(args: argparse.Namespace) -> int:
         # D441-6 asks to disclose the disputed invoices left out and to say HT or TTC: keep them with the rows
         print_json({"as_of": args.as_of, **table.attrs, "brackets": table.to_dict(orient="records")})
     else:
-        print(legal.render_table(table, args.as_of, args.lang))
+        print(text.render_legal_table(table, args.as_of, args.lang))
     return EXIT_OK
 
 

@@ -16,7 +16,6 @@ import pandas as pd
 from riskcore import config
 from riskcore.config import DatedRate
 from riskcore.errors import EncoursError
-from riskcore.i18n import fmt_amount, fmt_date, fmt_number, fmt_pct, t
 from riskcore.receivables.filters import NO_FILTERS, Filters
 from riskcore.storage import store
 from riskcore.storage.store import Cursor
@@ -174,37 +173,3 @@ def d441_6_table(con: Cursor, as_of: dt.date, exclude_disputed: bool = True, bas
     }
     table.attrs["basis"] = basis
     return table
-
-
-def render_table(table: pd.DataFrame, as_of: dt.date, lang: str) -> str:
-    """The D441-6 table as text in `lang`, with the disclosure of the disputed invoices left out."""
-    currency = config.get().app.currency
-    basis = table.attrs.get("basis", "TTC")
-    header = (
-        t("legal.bracket", lang),
-        t("legal.invoices", lang),
-        t("legal.amount", lang),
-        t("legal.pct_revenue", lang),
-    )
-    rows = [
-        (
-            t(f"legal.brackets.{row.bracket}", lang),
-            fmt_number(row.invoices, lang),
-            fmt_amount(row.amount, lang, currency),
-            fmt_pct(row.pct_revenue, lang, 2),
-        )
-        for row in table.itertuples()
-    ]
-    widths = [max(len(line[i]) for line in (header, *rows)) for i in range(4)]
-    lines = [t("legal.table_title", lang, date=fmt_date(as_of, lang), basis=t(f"legal.basis_{basis}", lang)), ""]
-    for line in (header, *rows):
-        lines.append(
-            "  ".join(
-                [line[0].ljust(widths[0]), *(cell.rjust(w) for cell, w in zip(line[1:], widths[1:], strict=True))]
-            )
-        )
-    excluded = table.attrs.get("disputed_excluded") or {}
-    if excluded.get("invoices"):
-        amount = fmt_amount(excluded["amount"], lang, currency)
-        lines += ["", t("legal.disputed_excluded", lang, invoices=excluded["invoices"], amount=amount)]
-    return "\n".join(lines)

@@ -17,6 +17,7 @@ from riskcore.credit import scoring
 from riskcore.errors import EncoursError
 from riskcore.i18n import fmt_amount, fmt_date, fmt_number, fmt_pct, t
 from riskcore.receivables import kpi, legal
+from riskcore.reporting import text
 from riskcore.storage.store import Store
 
 TOP_CLIENTS = 10
@@ -54,7 +55,7 @@ def _header(key: str, lang: str) -> str:
 
 
 def _kpi_rows(snap: dict, lang: str) -> list[tuple[str, str, object]]:
-    return [(kpi.label(k, lang), kpi.format_value(k, v, lang), v) for k, v in snap.items() if k not in _SKIPPED]
+    return [(text.label(k, lang), text.format_value(k, v, lang), v) for k, v in snap.items() if k not in _SKIPPED]
 
 
 def _notes(snap: dict, d441: pd.DataFrame, lang: str) -> list[str]:
@@ -115,7 +116,7 @@ def _html(store: Store, snap: dict, clients: pd.DataFrame, d441: pd.DataFrame, l
     aging = _table(
         [t("reports.bucket", lang), t("legal.amount", lang), t("reports.share", lang)],
         [
-            [kpi.label(b, lang), fmt_amount(v, lang), fmt_pct(v / total if total else None, lang)]
+            [text.label(b, lang), fmt_amount(v, lang), fmt_pct(v / total if total else None, lang)]
             for b, v in snap["aging"].items()
         ],
     )
@@ -171,7 +172,7 @@ def _xlsx(out: Path, snap: dict, clients: pd.DataFrame, d441: pd.DataFrame, lang
     )
     aging = pd.DataFrame(
         {
-            t("reports.bucket", lang): [kpi.label(b, lang) for b in snap["aging"]],
+            t("reports.bucket", lang): [text.label(b, lang) for b in snap["aging"]],
             t("legal.amount", lang): list(snap["aging"].values()),
         }
     )

@@ -13,6 +13,7 @@ import streamlit as st
 from riskcore.errors import EncoursError
 from riskcore.i18n import fmt_amount, fmt_number, fmt_pct, t
 from riskcore.reporting.charts import sector_label
+from riskcore.reporting.text import format_figure
 from riskcore.ui import nav
 
 if TYPE_CHECKING:
@@ -80,15 +81,9 @@ class Card:
 
 
 def format_value(ctx: Context, value: float | None, kind: str) -> str:
-    if value is None or value != value:
-        return "—"
-    if kind == "amount":
-        return fmt_amount(value, ctx.lang, decimals=0)
-    if kind == "pct":
-        return fmt_pct(value, ctx.lang)
-    if kind == "days":
-        return ctx.t("unit.days", n=fmt_number(value, ctx.lang, 1))
-    return fmt_number(value, ctx.lang)
+    """A card's figure (reporting.text.format_figure): `—` when missing, amounts without cents, short units."""
+    # cards have always shown euros whatever config app.currency says: kept as is by issue 12
+    return format_figure(value, kind, ctx.lang, missing="—", amount_decimals=0, short_units=True, currency="EUR")
 
 
 def _change(ctx: Context, card: Card, before: float | None) -> str | None:

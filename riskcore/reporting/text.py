@@ -1,0 +1,141 @@
+"""Figures as text in the reader's language: one figure by kind, the KPI snapshot and the D441-6 table.
+
+The one formatter of a figure, `format_figure`, serves both readers: the reports and the CLI
+(`format_value` of a snapshot key: `n/a` when missing, amounts in cents, days in words) and the
+KPI cards of riskcore.ui.widgets (`—` when missing, amounts without cents, short units).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+from riskcore import config
+from riskcore.i18n import fmt_amount, fmt_date, fmt_number, fmt_pct, has, t
+
+AMOUNT_KEYS = (
+    "total_outstanding", "not_due", "overdue_amount", "unapplied_cash", "disputed_amount",
+    "late_penalties_due", "recovery_indemnities_due",
+)  # fmt: skip
+RATE_KEYS = (
+    "overdue_rate", "cei_90", "top1_share", "top3_share", "top5_share", "top10_share",
+    "top3_revenue_share_12m", "dunning_coverage_30", "loss_rate_12m",
+)  # fmt: skip
+DAYS_KEYS = ("dso_simple_90", "dso_countback", "bpdso_90", "add_90", "weighted_days_to_pay_365", "avg_days_late_365")
+COUNT_KEYS = ("clients_with_outstanding", "pareto_80_count", "invoices_paid_over_60_days_365")
+
+
+def format_figure(
+    value: float | None,
+    kind: str,
+    lang: str,
+    *,
+    missing: str | None = None,
+    amount_decimals: int = 2,
+    short_units: bool = False,
+    currency: str | None = None,
+) -> str:
+    """One figure as a reader sees it, by kind, in `lang`.
+
+    Parameters
+    ----------
+    value : the figure; None or NaN is a missing value.
+    kind : amount | pct (a fraction) | days | count (whole) | number (one decimal).
+    missing : what a missing value reads as; None for the catalogue's `kpi.not_available` (`n/a`).
+    amount_decimals : 2 for cents (reports), 0 for whole amounts (cards).
+    short_units : days as `12,3 j` (`ui.unit.days`, cards) rather than `12,3 jours` (`kpi.days`).
+    currency : the ISO code of amounts; None for config app.currency.
+    """
+    if value is None or value != value:
+        return t("kpi.not_available", lang) if missing is None else missing
+    if kind == "amount":
+        return fmt_amount(value, lang, currency or config.get().app.currency, decimals=amount_decimals)
+    if kind == "pct":
+        return fmt_pct(value, lang)
+    if kind == "days":
+        if short_units:
+            return t("ui.unit.days", lang, n=fmt_number(value, lang, 1))
+        return t("kpi.days", lang, days=fmt_number(value, lang, 1))
+    return fmt_number(value, lang, 1 if kind == "number" else 0)
+
+
+def figure_kind(key: str) -> str:
+    """The kind of a snapshot key's figure (see `format_figure`): amount, pct, days, count or number."""
+    if key in AMOUNT_KEYS:
+        return "amount"
+    if key in RATE_KEYS:
+        return "pct"
+    if key in DAYS_KEYS:
+        return "days"
+    return "count" if key in COUNT_KEYS else "number"
+
+
+def format_value(key: str, value: object, lang: str) -> str:
+    """One snapshot value as a reader sees it: an amount, a rate, days or a count, in `lang`."""
+    return format_figure(value, figure_kind(key), lang)  # type: ignore[arg-type]
+
+
+def label(key: str, lang: str) -> str:
+    """The name of a snapshot key (or of an aging bucket) in `lang`."""
+    for prefix in ("kpi.label.", "kpi.bucket."):
+        if has(prefix + key, lang):
+            return t(prefix + key, lang)
+    return key
+
+
+def render_snapshot(snap: dict, lang: str) -> str:
+    """The snapshot (kpi.snapshot) as a readable two-column table in `lang`."""
+    currency = config.get().app.currency
+    rows: list[tuple[str, str]] = []
+    for key, value in snap.items():
+        if key in ("as_of", "assumed_terms", "top3_warning"):
+            continue
+        if key == "aging":
+            rows.append((label("aging", lang), ""))
+            for bucket, amount in value.items():
+                rows.append(("  " + label(bucket, lang), fmt_amount(amount, lang, currency)))
+            continue
+        rows.append((label(key, lang), format_value(key, value, lang)))
+    width = max(len(name) for name, _ in rows)
+    lines = [t("kpi.title", lang, date=fmt_date(snap["as_of"], lang)), ""]
+    lines += [f"{name.ljust(width)}  {text}".rstrip() for name, text in rows]
+    if snap.get("assumed_terms"):
+        lines += ["", t("kpi.note_assumed_terms", lang)]
+    if snap.get("top3_warning"):
+        lines += ["", t("kpi.note_top3_warning", lang, share=fmt_pct(snap.get("top3_share"), lang))]
+    return "\n".join(lines)
+
+
+def render_legal_table(table: pd.DataFrame, as_of: dt.date, lang: str) -> str:
+    """The D441-6 table (legal.d441_6_table) as text in `lang`, with the disclosure of the disputed invoices left out."""
+    currency = config.get().app.currency
+    basis = table.attrs.get("basis", "TTC")
+    header = (
+        t("legal.bracket", lang),
+        t("legal.invoices", lang),
+        t("legal.amount", lang),
+        t("legal.pct_revenue", lang),
+    )
+    rows = [
+        (
+            t(f"legal.brackets.{row.bracket}", lang),
+            fmt_number(row.invoices, lang),
+            fmt_amount(row.amount, lang, currency),
+            fmt_pct(row.pct_revenue, lang, 2),
+        )
+        for row in table.itertuples()
+    ]
+    widths = [max(len(line[i]) for line in (header, *rows)) for i in range(4)]
+    lines = [t("legal.table_title", lang, date=fmt_date(as_of, lang), basis=t(f"legal.basis_{basis}", lang)), ""]
+    for line in (header, *rows):
+        lines.append(
+            "  ".join(
+                [line[0].ljust(widths[0]), *(cell.rjust(w) for cell, w in zip(line[1:], widths[1:], strict=True))]
+            )
+        )
+    excluded = table.attrs.get("disputed_excluded") or {}
+    if excluded.get("invoices"):
+        amount = fmt_amount(excluded["amount"], lang, currency)
+        lines += ["", t("legal.disputed_excluded", lang, invoices=excluded["invoices"], amount=amount)]
+    return "\n".join(lines)
