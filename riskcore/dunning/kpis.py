@@ -10,6 +10,9 @@ import pandas as pd
 from riskcore import config
 from riskcore.dunning.promises import BROKEN, KEPT, deadline
 from riskcore.dunning.worklist import LEVELS, Ledger, lead_days, status_level
+from riskcore.receivables import kpi
+from riskcore.receivables.filters import NO_FILTERS
+from riskcore.receivables.position import position
 from riskcore.storage import store
 from riskcore.storage.store import Cursor
 
@@ -64,10 +67,19 @@ def outstanding_by_step(clients: pd.DataFrame, ledger: Ledger) -> pd.DataFrame:
     return frame.groupby("step", as_index=False).agg(clients=("client_id", "size"), outstanding=("balance", "sum"))
 
 
+def cei_by_collector(con: Cursor, as_of: dt.date, ledger: Ledger) -> dict[str, float | None]:
+    """CEI over kpi.dso_days of each collector's portfolio (the clients whose `collector` is them)."""
+    pos = position(con, as_of, NO_FILTERS)
+    collectors = ledger.profile_inputs.set_index("client_id")["collector"]
+    pos = pos.assign(collector=pos["client_id"].map(collectors))
+    return {name: kpi.cei(group) for name, group in pos.dropna(subset=["collector"]).groupby("collector")}
+
+
 def collection_figures(con: Cursor, as_of: dt.date, work: pd.DataFrame, ledger: Ledger) -> dict:
     """The collection KPIs `kpi --json` adds to the snapshot (plain values, JSON-ready)."""
     figures = {"steps_due": len(work), **promise_figures(ledger.promises, as_of)}
     figures["median_days_to_first_action_90"] = days_to_first_action(con, as_of)
+    figures["cei_90_by_collector"] = cei_by_collector(con, as_of, ledger)
     figures["backlog_by_owner"] = {r.owner: {"steps": int(r.steps), "amount": round(float(r.amount), 2)}
                                    for r in backlog(work).itertuples()}  # fmt: skip
     figures["open_disputes_by_reason"] = {

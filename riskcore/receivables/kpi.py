@@ -139,6 +139,17 @@ def _countback(con: Cursor, as_of: dt.date, ar: float, filters: Filters) -> floa
     return None if pd.isna(value) else float(value)
 
 
+def cei(pos: pd.DataFrame) -> float | None:
+    """CEI over kpi.dso_days of the clients of `pos` (a `position` frame), as a fraction (DOMAIN.md §3)."""
+    not_due = _cents(pos[bucket_names(config.get().aging.bucket_edges)[0]].sum())
+    ar_prior, sales, total = (
+        float(pos["balance_prior"].sum()),
+        float(pos["sales_dso"].sum()),
+        _cents(pos["balance"].sum()),
+    )
+    return _ratio(ar_prior + sales - total, ar_prior + sales - not_due, positive=False)
+
+
 def snapshot(con: Cursor, as_of: dt.date, filters: Filters = NO_FILTERS) -> dict:
     """Every KPI of DESIGN.md `kpi --json` at `as_of` (amounts rounded to cents, rates as fractions, days)."""
     cfg = config.get()
@@ -151,7 +162,6 @@ def snapshot(con: Cursor, as_of: dt.date, filters: Filters = NO_FILTERS) -> dict
     sales = float(pos["sales_dso"].sum())
     dso = _ratio(total * n_days, sales)
     bpdso = _ratio(not_due * n_days, sales)
-    ar_prior = float(pos["balance_prior"].sum())
     settled = float(pos["settled_amount"].sum())
     outstanding = _concentration(pos, "balance", "client")
     revenue = _concentration(pos, "revenue_12m", "client")
@@ -169,7 +179,7 @@ def snapshot(con: Cursor, as_of: dt.date, filters: Filters = NO_FILTERS) -> dict
         "bpdso_90": bpdso,
         "add_90": dso - bpdso if dso is not None and bpdso is not None else None,
         # CEI as a fraction like every rate of kpi --json: DOMAIN.md's 55.9 % is 0.559 here
-        "cei_90": _ratio(ar_prior + sales - total, ar_prior + sales - not_due, positive=False),
+        "cei_90": cei(pos),
         "weighted_days_to_pay_365": _ratio(pos["settled_days_to_pay"].sum(), settled),
         "avg_days_late_365": _ratio(pos["settled_days_late"].sum(), settled),
         "clients_with_outstanding": int((pos["balance"] > 0).sum()),

@@ -59,3 +59,15 @@ def test_open_disputes_by_reason_and_outstanding_by_step(ledger):
     # C2: nothing recorded -> none, with its 2 500 outstanding (F20 500 + disputed D21 2 000)
     assert by_step.loc["call", "outstanding"] == 10000.0
     assert by_step.loc["none", "outstanding"] == 2500.0
+
+
+def test_cei_of_each_collector_portfolio(ledger):
+    # Carla holds C1 and C2. CEI over 90 days at 20/10, from 22/07: AR_begin = 0 (S1-S3 were paid by
+    # 01/04, D21 is dated 01/08). Sales in (22/07, 20/10]: D21 2 000 + F10 10 000 + F20 500 = 12 500.
+    # AR_end = 12 500, not due 0. CEI = (0 + 12 500 - 12 500) / (0 + 12 500 - 0) = 0.
+    got, _, _ = figures(ledger, D(2026, 10, 20))
+    assert got["cei_90_by_collector"] == {"carla": 0.0}
+    # 6 000 paid on F10 on 15/10: AR_end 6 500 -> CEI = (12 500 - 6 500) / 12 500 = 0.48
+    write_rows(ledger, payments=[pay("P8", "F10", D(2026, 10, 15), 6000, client_id="C1")], clients=[])
+    got, _, _ = figures(ledger, D(2026, 10, 20))
+    assert got["cei_90_by_collector"]["carla"] == 0.48
