@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from riskcore.demo.collections import assign_portfolios, replay
 from riskcore.demo.ledger import generate
 from riskcore.storage.store import Store, clear_ledger, last_date, set_meta, write_ledger
 
@@ -11,16 +12,20 @@ def load_demo(store: Store, seed: int | None = None, clients: int | None = None,
     from riskcore import config
 
     defaults = config.get().demo
+    seed = defaults.seed if seed is None else seed
     frames = generate(
-        seed=defaults.seed if seed is None else seed,
+        seed=seed,
         clients=defaults.clients if clients is None else clients,
         years=defaults.years if years is None else years,
     )
+    frames["clients"] = assign_portfolios(frames["clients"], seed)
     with store.transaction() as cur:
         clear_ledger(cur)
         write_ledger(cur, frames)
         set_meta(cur, "dataset", "demo")
         last = last_date(cur)
+    with store.transaction() as cur:  # a second one: the worklist reads the ledger the first one built
+        replay(cur, seed)
     return {
         "clients": len(frames["clients"]),
         "invoices": len(frames["invoices"]),

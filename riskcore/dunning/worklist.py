@@ -71,7 +71,8 @@ def read_ledger(con: Cursor, as_of: dt.date) -> Ledger:
     """The open items, actions, promises and holds of every client at `as_of`."""
     cfg = config.get().collections
     promises = promises_at(con, as_of)
-    promised = {i for ids in promises.loc[promises["state"] == PENDING, "invoice_ids"] for i in (ids or ())}
+    pending = promises.loc[promises["state"] == PENDING, "invoice_ids"]
+    promised = {i for ids in pending if ids is not None for i in ids}
     rows = store.rows(con, "dunning_items", as_of=as_of, lead_days=lead_days(cfg.scenarios))
     items = {
         client: [OpenItem(i, due, rem, bool(disp), i in promised) for _, i, due, rem, disp in group]

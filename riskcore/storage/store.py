@@ -299,8 +299,8 @@ def write_ledger(cur: Cursor, frames: dict[str, pd.DataFrame], *, replace: bool 
 
 
 def clear_ledger(cur: Cursor) -> None:
-    """Remove every ledger row, decision and import record (the workspace becomes empty)."""
-    for table in (*schema.LEDGER_TABLES, schema.LIMIT_DECISIONS, schema.IMPORTS):
+    """Remove every ledger row, decision, import and collections record (the workspace becomes empty)."""
+    for table in (*schema.LEDGER_TABLES, schema.LIMIT_DECISIONS, schema.IMPORTS, *schema.COLLECTION_TABLES):
         cur.execute(f"DELETE FROM {table.name}")
     set_meta(cur, "dataset", "empty")
 
