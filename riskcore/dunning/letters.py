@@ -1,0 +1,314 @@
+"""A dunning letter's content (DOMAIN §9), gathered from the workspace, and the prose of its template.
+
+One letter per client and action covers every open item of the client, with its unapplied credit
+notes and cash so that the statement adds up to the client's balance, and recalls the earlier
+reminders. A formal notice (and a handover to litigation) also claims the L441-10 penalties to the
+letter's date and the D441-5 indemnity, as riskcore.receivables.legal computes them (one rule, one
+place), gives a deadline and states the legal mentions. Names are kept as they are: riskcore.dunning.pdf
+escapes them for reportlab's markup, e-mails carry plain text.
+
+The prose comes from Jinja2 templates, `<lang>/<action>.txt` (blocks `subject`, `intro`, `closing`)
+and `<lang>/email_body.txt`, in riskcore/dunning/templates or in config collections.templates_dir,
+whose files of the same name win.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, replace
+from decimal import ROUND_HALF_UP, Decimal
+from functools import cache
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+import jinja2
+import pandas as pd
+
+from riskcore import config
+from riskcore.config.collections import ACTIONS, Company
+from riskcore.errors import EncoursError
+from riskcore.i18n import LANGUAGES, fmt_amount, fmt_date, fmt_pct, t
+from riskcore.receivables import kpi, legal
+from riskcore.storage import store
+from riskcore.storage.store import Cursor
+
+CLAIM_ACTIONS = ("formal_notice", "litigation")  # letters that claim penalties and are sent LRAR
+PACKAGED_TEMPLATES = Path(__file__).parent / "templates"
+CENT = Decimal("0.01")
+ZERO = Decimal("0.00")
+
+
+def money(value: object) -> Decimal:
+    """An amount read from the workspace (a float) as exact cents."""
+    return Decimal(repr(float(value))).quantize(CENT, rounding=ROUND_HALF_UP) + ZERO
+
+
+def _day(value: object) -> dt.date | None:
+    if value is None or value is pd.NaT or (isinstance(value, float) and value != value):
+        return None
+    return value.date() if isinstance(value, dt.datetime) else value  # a pandas Timestamp is a datetime
+
+
+@dataclass(frozen=True)
+class Debtor:
+    """The client a letter is sent to."""
+
+    client_id: str
+    name: str
+    siren: str | None
+
+
+@dataclass(frozen=True)
+class Item:
+    """An open invoice or an unapplied credit note (negative) of the statement."""
+
+    number: str
+    invoice_date: dt.date
+    due_date: dt.date
+    amount: Decimal
+    remaining: Decimal
+    days_past_due: int
+    disputed: bool
+
+
+@dataclass(frozen=True)
+class Cash:
+    """A payment received and not allocated to an invoice (it reduces the balance)."""
+
+    number: str
+    date: dt.date
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class Reminder:
+    """An earlier action of the collections cycle, as the letter recalls it."""
+
+    action: str
+    date: dt.date
+    channel: str | None
+
+
+@dataclass(frozen=True)
+class Claim:
+    """The penalty claimed on one overdue invoice (L441-10 II) and its indemnity (D441-5)."""
+
+    number: str
+    due_date: dt.date
+    base: Decimal
+    days_late: int
+    penalty: Decimal
+    indemnity: Decimal
+
+
+@dataclass(frozen=True)
+class Letter:
+    """Everything one letter shows; amounts in exact cents, texts unescaped."""
+
+    action: str
+    template: str
+    lang: str
+    date: dt.date
+    creditor: Company
+    debtor: Debtor
+    items: tuple[Item, ...]  # open invoices, most days past due first
+    credits: tuple[Item, ...]  # unapplied credit notes (negative remaining)
+    cash: tuple[Cash, ...]  # unapplied cash (positive amounts, deducted)
+    total_due: Decimal  # items + credits - cash: the client's balance
+    overdue: Decimal  # open amount of the invoices past due
+    reminders: tuple[Reminder, ...]
+    claims: tuple[Claim, ...] = ()  # formal notice and litigation only
+    principal: Decimal = ZERO  # overdue, undisputed, net of credits and cash (never below 0)
+    penalty_total: Decimal = ZERO
+    indemnity_total: Decimal = ZERO
+    indemnity_per_invoice: Decimal = ZERO  # D441-5, config legal.recovery_indemnity
+    total_claimed: Decimal | None = None
+    deadline: dt.date | None = None
+    penalty_rate: float | None = None  # the L441-10 rate in force at the letter's date
+    mentions: tuple[str, ...] = ()  # the legal mentions of a formal notice (DOMAIN §9)
+    email: str | None = None  # the client's address; the workspace holds none yet
+
+    @property
+    def registered(self) -> bool:
+        """Whether the letter goes by registered post with acknowledgement of receipt (LRAR)."""
+        return self.action in CLAIM_ACTIONS
+
+    @property
+    def stem(self) -> str:
+        """The file name of its PDF and e-mail draft, without extension: `<client_id>_<action>`."""
+        return f"{self.debtor.client_id}_{self.action}"
+
+
+def _language(raw: object) -> str:
+    code = str(raw or "").strip().lower()[:2]
+    return code if code in LANGUAGES else config.get().app.default_language
+
+
+def letter_for(
+    con: Cursor, client_id: str, action: str, as_of: dt.date, lang: str | None = None, template: str = ""
+) -> Letter:
+    """The letter of `action` (a config collections action type) to client `client_id`, dated `as_of`.
+
+    `lang` overrides the client's `language` (default: config app.default_language); `template`,
+    a scenario step's template name, replaces the action's own.
+    """
+    if action not in ACTIONS:
+        raise EncoursError("letters.bad_action", value=action, expected=", ".join(ACTIONS))
+    found = store.rows(con, "letter_client", client_id=client_id)
+    if not found:
+        raise EncoursError("letters.unknown_client", client=client_id)
+    _, name, siren, language = found[0]
+    lang = lang if lang in LANGUAGES else _language(language)
+    open_items = kpi.open_items(con, as_of, client_id=client_id)
+    items, credits = [], []
+    for row in open_items.itertuples(index=False):
+        item = Item(str(row.invoice_id), _day(row.invoice_date), _day(row.due_date), money(row.amount),
+                    money(row.open_amount), int(row.days_past_due), bool(row.disputed))  # fmt: skip
+        (items if item.amount > 0 else credits).append(item)
+    cash = tuple(
+        Cash(str(pid), _day(day), money(amount))
+        for pid, day, amount in store.rows(con, "letter_unapplied_cash", client_id=client_id, as_of=as_of)
+    )
+    since = min((i.invoice_date for i in items), default=None)
+    reminders = tuple(
+        Reminder(kind, _day(day), channel)
+        for day, kind, channel in store.rows(
+            con, "letter_reminders", client_id=client_id, as_of=as_of, since=since, action=action
+        )
+    )
+    unapplied = sum((c.remaining for c in credits), ZERO) - sum((c.amount for c in cash), ZERO)
+    letter = Letter(
+        action=action,
+        template=template or action,
+        lang=lang,
+        date=as_of,
+        creditor=config.get().company,
+        debtor=Debtor(client_id, str(name if name is not None else client_id), siren or None),
+        items=tuple(items),
+        credits=tuple(credits),
+        cash=cash,
+        total_due=sum((i.remaining for i in items), ZERO) + unapplied,
+        overdue=sum((i.remaining for i in items if i.days_past_due > 0), ZERO),
+        reminders=reminders,
+    )
+    return _with_claim(con, letter, unapplied) if action in CLAIM_ACTIONS else letter
+
+
+def _with_claim(con: Cursor, letter: Letter, unapplied: Decimal) -> Letter:
+    """The letter with its claim: penalties and indemnities of the open overdue undisputed invoices."""
+    disputed = {i.number for i in letter.items if i.disputed}
+    rows = legal.penalties(con, letter.date, client_id=letter.debtor.client_id)
+    rows = rows[rows["settle_date"].isna() & ~rows["invoice_id"].isin(disputed)]  # open and overdue
+    claims = tuple(
+        Claim(
+            str(r.invoice_id),
+            _day(r.due_date),
+            money(r.penalty_base),
+            int(r.days_late),
+            money(r.penalty),
+            money(r.indemnity),
+        )
+        for r in rows.itertuples(index=False)
+    )
+    principal = max(ZERO, sum((c.base for c in claims), ZERO) + unapplied)
+    penalty_total = sum((c.penalty for c in claims), ZERO)
+    indemnity_total = sum((c.indemnity for c in claims), ZERO)
+    total = principal + penalty_total + indemnity_total
+    deadline = letter.date + dt.timedelta(days=config.get().collections.formal_notice_deadline_days)
+    rate = legal.penalty_rate(letter.date)
+    lang = letter.lang
+    per_invoice = money(config.get().legal.recovery_indemnity)
+    mentions: tuple[str, ...] = ()
+    if letter.action == "formal_notice":
+        indemnity = fmt_amount(per_invoice, lang)
+        mentions = (
+            t("letters.mention_notice", lang),
+            t("letters.mention_rate", lang, rate=fmt_pct(rate, lang, decimals=2), indemnity=indemnity),
+            t("letters.mention_consequence", lang, amount=fmt_amount(total, lang), date=fmt_date(deadline, lang)),
+            t("letters.mention_lrar", lang),
+        )
+    return replace(
+        letter,
+        claims=claims,
+        principal=principal,
+        penalty_total=penalty_total,
+        indemnity_total=indemnity_total,
+        indemnity_per_invoice=per_invoice,
+        total_claimed=total,
+        deadline=deadline,
+        penalty_rate=rate,
+        mentions=mentions,
+    )
+
+
+# --- templates ----------------------------------------------------------------------------------
+
+
+def template_dirs() -> tuple[Path, ...]:
+    """Where templates are looked up, first match wins: config collections.templates_dir, then the package's."""
+    override = config.get().collections.templates_dir
+    if not override:
+        return (PACKAGED_TEMPLATES,)
+    path = Path(override).expanduser()
+    return (path if path.is_absolute() else config.ROOT / path, PACKAGED_TEMPLATES)
+
+
+def _plain(value: object) -> str:
+    return "" if value is None else str(value)
+
+
+def _markup(value: object) -> str:
+    return escape(_plain(value))  # & < > of names and values shown literally by reportlab
+
+
+@cache
+def environment(dirs: tuple[Path, ...], markup: bool) -> jinja2.Environment:
+    """The Jinja2 environment of the templates in `dirs`; with `markup`, every value printed is escaped.
+
+    Templates are plain text (no autoescape), their own text may carry reportlab markup (<b>);
+    undefined names fail (StrictUndefined) rather than print nothing.
+    """
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(d) for d in dirs], encoding="utf-8"),
+        autoescape=False,
+        undefined=jinja2.StrictUndefined,
+        finalize=_markup if markup else _plain,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=False,
+    )
+
+
+def _context(letter: Letter) -> dict[str, object]:
+    lang = letter.lang
+    return {
+        "letter": letter,
+        "creditor": letter.creditor,
+        "debtor": letter.debtor,
+        "date": letter.date,
+        "lang": lang,
+        "money": lambda v: fmt_amount(v, lang),
+        "day": lambda v: fmt_date(v, lang),
+        "action_name": lambda a: t(f"letters.action.{a}", lang),
+    }
+
+
+def prose(letter: Letter, markup: bool = True) -> dict[str, str]:
+    """The blocks `subject`, `intro` and `closing` of the letter's template, rendered ("" when absent).
+
+    With `markup` the values are escaped for reportlab's Paragraph markup; without, plain text.
+    """
+    env = environment(template_dirs(), markup)
+    tmpl = env.get_template(f"{letter.lang}/{letter.template}.txt")
+    context = tmpl.new_context(_context(letter))
+    blocks = {name: "".join(tmpl.blocks[name](context)).strip() if name in tmpl.blocks else ""
+              for name in ("subject", "intro", "closing")}  # fmt: skip
+    blocks["subject"] = " ".join(blocks["subject"].split())
+    return blocks
+
+
+def email_body(letter: Letter) -> str:
+    """The plain-text body of the letter's e-mail (`<lang>/email_body.txt`)."""
+    env = environment(template_dirs(), False)
+    values = {**_context(letter), "subject": prose(letter, markup=False)["subject"]}
+    return env.get_template(f"{letter.lang}/email_body.txt").render(values).strip() + "\n"
