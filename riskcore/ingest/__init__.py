@@ -10,7 +10,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
-import json
 from pathlib import Path
 
 import pandas as pd
@@ -24,8 +23,9 @@ from riskcore.ingest.fec import is_fec
 from riskcore.ingest.readers import read_table
 from riskcore.ingest.report import FileReport, ImportReport, Preview
 from riskcore.ingest.validate import Batch, Checked, Issues, Ledger, check_file
-from riskcore.storage import schema
-from riskcore.storage.store import Cursor, Store, clear_ledger, set_meta, write_frame
+from riskcore.ingest.write import write_batch
+from riskcore.storage import store
+from riskcore.storage.store import Cursor, Store
 
 __all__ = ["FileReport", "ImportReport", "Preview", "import_files", "preview"]
 
@@ -226,113 +226,15 @@ def _load(
                 )
             if bad:
                 raise _Refused
-            _write(cur, batch, files, replacing_demo, user)
+            write_batch(cur, batch, files, replacing_demo, user)
     except _Refused:
         return True
     return False
 
 
-def _write(cur: Cursor, batch: Batch, files: list[Checked], replacing_demo: bool, user: User) -> None:
-    if replacing_demo:
-        clear_ledger(cur)  # the user's own files replace the demo
-    if batch.open_invoices:
-        # A new open-items snapshot restates what was paid: its own payments replace the old ones.
-        _delete_payments(cur, "payment_id", "open:" + pd.concat(batch.open_invoices))
-    for clients, first, last in batch.restated:
-        _delete_payments(cur, "client_id", clients, "AND payment_date BETWEEN $first AND $last", first=first, last=last)
-    for table in schema.LEDGER_TABLES:
-        parts = [
-            _complete(cur, table, w.frame, w.provided, use_db=not replacing_demo)
-            for w in batch.out
-            if w.table is table and not w.frame.empty
-        ]
-        if parts:
-            frame = pd.concat(parts, ignore_index=True).drop_duplicates(list(table.key), keep="last")
-            write_frame(cur, table, frame)
-    now = dt.datetime.now().replace(microsecond=0)
-    for checked in files:
-        cur.execute(
-            "INSERT INTO imports (import_id, sha256, file_name, kind, rows, rejected, mapping, imported_at, imported_by) "
-            "VALUES (nextval('import_seq'), $sha, $name, $kind, $rows, $rejected, $mapping, $at, $by)",
-            {
-                "sha": checked.sha256,
-                "name": checked.file_name,
-                "kind": checked.kind,
-                "rows": checked.rows_read - checked.issues.rejected_count(),
-                "rejected": checked.issues.rejected_count(),
-                "mapping": json.dumps(checked.match.mapping, ensure_ascii=False),
-                "at": now,
-                "by": user.name,
-            },
-        )
-    set_meta(cur, "dataset", "user")
-
-
-def _delete_payments(cur: Cursor, column: str, ids: pd.Series, extra: str = "", **params: object) -> None:
-    """Delete the payments whose `column` is in `ids` (and match `extra`), before a restatement."""
-    cur.register("_ingest_ids", pd.DataFrame({"id": ids.astype("str")}))
-    try:
-        cur.execute(f"DELETE FROM payments WHERE {column} IN (SELECT id FROM _ingest_ids) {extra}", params)
-    finally:
-        cur.unregister("_ingest_ids")
-
-
-_DEFAULTS = {
-    "clients": {"status": "active", "doubtful": False, "non_credit": False, "placeholder": False},
-    "invoices": {"due_date_assumed": False, "disputed": False, "opening": False},
-}
-
-
-def _complete(
-    cur: Cursor, table: schema.Table, frame: pd.DataFrame, provided: set[str], *, use_db: bool
-) -> pd.DataFrame:
-    """All columns of `table`: those the file lacks keep the stored row's values, else a default."""
-    frame = frame.reset_index(drop=True)
-    key = table.key[0]
-    missing = [c for c in table.column_names if c not in provided]
-    if missing and use_db:
-        cur.register("_ingest_keys", pd.DataFrame({"id": frame[key].astype("str")}))
-        try:
-            cols = ", ".join(f"t.{c}" for c in missing)
-            stored = (
-                cur.execute(f"SELECT t.{key}, {cols} FROM {table.name} t JOIN _ingest_keys k ON t.{key} = k.id")
-                .df()
-                .set_index(key)
-            )
-        finally:
-            cur.unregister("_ingest_keys")
-        for col in missing:
-            frame[col] = frame[key].map(stored[col]) if not stored.empty else None
-    defaults = {**_DEFAULTS.get(table.name, {})}
-    if table is schema.INVOICES:
-        defaults["currency"] = config.get().app.currency
-    return _conform(table, frame, defaults)
-
-
-def _conform(table: schema.Table, frame: pd.DataFrame, defaults: dict[str, object]) -> pd.DataFrame:
-    """Each column in one dtype per SQL type, so frames from different files concatenate cleanly."""
-    out = {}
-    for col in table.columns:
-        values = frame[col.name] if col.name in frame else pd.Series(None, index=frame.index, dtype="object")
-        if col.sql_type in ("DATE", "TIMESTAMP"):
-            values = pd.to_datetime(values, errors="coerce")
-        elif col.sql_type == schema.MONEY:
-            values = pd.to_numeric(values, errors="coerce").astype("float64").round(2)
-        elif col.sql_type == "INTEGER":
-            values = pd.to_numeric(values, errors="coerce").astype("Int64")
-        elif col.sql_type == "BOOLEAN":
-            values = values.astype("boolean")
-        else:
-            values = values.astype("str").where(values.notna())
-        if col.name in defaults:
-            values = values.fillna(defaults[col.name])
-        out[col.name] = values
-    return pd.DataFrame(out, index=frame.index)
-
-
 def _imported(cur: Cursor) -> dict[str, str]:
     """sha256 -> kind of every file already imported into the workspace."""
-    return dict(cur.execute("SELECT sha256, kind FROM imports").fetchall())
+    return dict(store.rows(cur, "ingest_imported"))
 
 
 def _file_report(checked: Checked, refused: bool, settings: config.Import) -> FileReport:

@@ -1,23 +1,11 @@
-"""Which source header holds which canonical column, and which kind of file this is.
-
-Headers are matched through a FR/EN synonym table after normalisation (accents, case,
-spaces and punctuation removed), so `N° facture`, `No. Facture` and `NFACTURE` are one
-name. A YAML mapping file or the Data page's corrections override what was guessed.
+"""The kinds of ledger file and the columns each may hold: canonical ones, extras, the required
+ones, and the FR/EN header synonyms of each.
 """
 
 from __future__ import annotations
 
-import re
-import unicodedata
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
-from pathlib import Path
+from collections.abc import Mapping
 
-import numpy as np
-import pandas as pd
-import yaml
-
-from riskcore.errors import LedgerError
 from riskcore.storage import schema
 
 KINDS = ("clients", "invoices", "payments", "dunning")  # also the order a batch is written in
@@ -96,6 +84,13 @@ _SYNONYMS: dict[str, dict[str, list[str]]] = {
         "sales_rep": [
             "Commercial", "Représentant", "Vendeur", "Chargé d'affaires", "Responsable commercial",
             "Chargé de clientèle", "Sales rep", "Salesperson", "Sales representative", "Account manager", "Rep",
+        ],
+        "collector": [
+            "Chargé de recouvrement", "Chargée de recouvrement", "Recouvreur", "Gestionnaire recouvrement",
+            "Collector", "Credit controller", "Collections agent",
+        ],
+        "language": [
+            "Langue", "Langue de correspondance", "Langue du client", "Language", "Correspondence language", "Lang",
         ],
         "payment_terms_days": [
             "Délai de paiement (jours)", "Délai de paiement", "Délai de règlement", "Délai", "Conditions de paiement",
@@ -224,11 +219,14 @@ _SYNONYMS: dict[str, dict[str, list[str]]] = {
             "Auteur", "Saisi par", "Relanceur", "Gestionnaire", "Utilisateur", "Recorded by", "Agent", "Collector",
             "User", "Owner",
         ],
+        "action": ["Action", "Type d'action", "Étape", "Action type", "Step"],
+        "note": ["Note", "Remarque", "Observation", "Memo"],
+        "recorded_at": ["Saisi le", "Date de saisie", "Horodatage", "Recorded at", "Timestamp", "Entered at"],
     },
 }
 # fmt: on
 
-# What a kind needs; payment/action ids are generated when absent (see validate.py), a
+# What a kind needs; payment/action ids are generated when absent (see validate/files.py), a
 # payment's client comes from its invoice, an open-items export may give only what is left.
 REQUIRED: dict[str, tuple[str, ...]] = {
     "clients": ("client_id",),
@@ -241,25 +239,6 @@ _ALTERNATIVES = {
     ("payments", "client_id"): "invoice_id",
     ("dunning", "client_id"): "invoice_id",
 }
-
-
-def normalise(text: str) -> str:
-    """`N° Facture ` -> `nfacture`: no accents, lower case, letters and digits only."""
-    decomposed = unicodedata.normalize("NFKD", str(text))
-    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
-    return re.sub(r"[^a-z0-9]", "", plain)
-
-
-def normalised(values: pd.Series) -> pd.Series:
-    """`normalise` of every cell, computed once per distinct value (a million rows repeat a few)."""
-    codes, uniques = pd.factorize(values.fillna("").astype("str"))
-    keys = np.array([normalise(u) for u in uniques] + [""], dtype=object)
-    return pd.Series(keys[codes], index=values.index, dtype="str")
-
-
-def _without_brackets(text: str) -> str:
-    """`Montant (EUR)` -> `Montant `: units in brackets do not change what a column holds."""
-    return re.sub(r"[(\[].*?[)\]]", "", str(text))
 
 
 def columns(kind: str) -> dict[str, str]:
@@ -275,237 +254,6 @@ def synonyms(kind: str) -> dict[str, list[str]]:
     return {col: [*table.get(col, [col]), col] for col in columns(kind)}
 
 
-@dataclass(frozen=True)
-class HeaderMatch:
-    """The columns found in one file for one kind."""
-
-    kind: str
-    mapping: dict[str, str]  # canonical column -> source header
-    unmatched: list[str]
-
-    @property
-    def required_missing(self) -> list[str]:
-        return missing_required(self.kind, self.mapping)
-
-    @property
-    def score(self) -> int:
-        """Columns matched that belong to this kind alone (a client code is in every file)."""
-        return sum(1 for c in self.mapping if c not in ("client_id", "client_name"))
-
-
 def missing_required(kind: str, mapping: Mapping[str, str]) -> list[str]:
     """Required columns of `kind` with no header (an accepted alternative counts)."""
     return [c for c in REQUIRED[kind] if c not in mapping and _ALTERNATIVES.get((kind, c)) not in mapping]
-
-
-def match_headers(headers: Iterable[str], kind: str) -> HeaderMatch:
-    """Assign headers to the columns of `kind`: the most specific synonym wins, one header each."""
-    headers = [str(h) for h in headers]
-    table = synonyms(kind)
-    candidates: list[tuple[int, int, int, str, str]] = []
-    for order, (col, names) in enumerate(table.items()):
-        ranks: dict[str, int] = {}
-        for rank, name in enumerate(names):
-            ranks.setdefault(normalise(name), rank)
-        for position, header in enumerate(headers):
-            for penalty, key in ((0, normalise(header)), (1000, normalise(_without_brackets(header)))):
-                if key and key in ranks:
-                    candidates.append((ranks[key] + penalty, order, position, col, header))
-                    break
-    mapping: dict[str, str] = {}
-    taken: set[str] = set()
-    for *_, col, header in sorted(candidates):
-        if col not in mapping and header not in taken:
-            mapping[col] = header
-            taken.add(header)
-    unmatched = [h for h in headers if h not in taken]
-    return HeaderMatch(kind, mapping, unmatched)
-
-
-def resolve(
-    headers: list[str], file_name: str, *, kind: str | None = None, overrides: Mapping[str, str | None] | None = None
-) -> HeaderMatch:
-    """The mapping to load with: `kind` if forced, else the kind whose required columns are all
-    present and which matches most columns; the user's overrides are applied first."""
-    if kind is not None and kind not in KINDS:
-        raise LedgerError("ingest.bad_kind", file=file_name, kind=kind, kinds=", ".join(KINDS))
-    matches = []
-    for candidate in [kind] if kind else KINDS:
-        match = match_headers(headers, candidate)
-        if overrides:
-            try:
-                match = apply_overrides(match, overrides, file_name)
-            except LedgerError:
-                if kind or _fits(overrides, candidate):
-                    raise
-                continue  # the overrides name columns this kind does not have
-        matches.append(match)
-    if kind:
-        missing = matches[0].required_missing
-        if missing:
-            raise LedgerError(
-                "ingest.missing_columns",
-                file=file_name,
-                kind=kind,
-                columns=", ".join(missing),
-                headers=", ".join(headers),
-            )
-        return matches[0]
-    eligible = [m for m in matches if not m.required_missing]
-    if not eligible:
-        raise LedgerError("ingest.unknown_kind", file=file_name, headers=", ".join(headers))
-    best = max(m.score for m in eligible)
-    top = [m for m in eligible if m.score == best]
-    if len(top) > 1:
-        raise LedgerError("ingest.ambiguous_kind", file=file_name, kinds=", ".join(m.kind for m in top))
-    return top[0]
-
-
-def _fits(overrides: Mapping[str, str | None], kind: str) -> bool:
-    return all(col in columns(kind) for col in overrides)
-
-
-def best_guess(headers: list[str]) -> HeaderMatch:
-    """For a preview: the detected kind, or the closest one even when columns are missing."""
-    matches = [match_headers(headers, kind) for kind in KINDS]
-    return max(matches, key=lambda m: (not m.required_missing, m.score, -KINDS.index(m.kind)))
-
-
-def apply_overrides(match: HeaderMatch, overrides: Mapping[str, str | None], file_name: str) -> HeaderMatch:
-    """Put the user's choices over the guess: a header given to a column leaves any other."""
-    allowed = columns(match.kind)
-    headers = [*match.mapping.values(), *match.unmatched]
-    mapping = dict(match.mapping)
-    for col, header in overrides.items():
-        if col not in allowed:
-            raise LedgerError(
-                "ingest.mapping_unknown_column", file=file_name, column=col, kind=match.kind, allowed=", ".join(allowed)
-            )
-        if not header:
-            mapping.pop(col, None)
-            continue
-        if header not in headers:
-            raise LedgerError(
-                "ingest.mapping_missing_header", file=file_name, column=col, header=header, headers=", ".join(headers)
-            )
-        mapping = {c: h for c, h in mapping.items() if h != header}
-        mapping[col] = header
-    used = set(mapping.values())
-    return HeaderMatch(match.kind, mapping, [h for h in headers if h not in used])
-
-
-@dataclass(frozen=True)
-class MappingFile:
-    """A user's YAML mapping: `{kind: invoices, columns: {invoice_id: "Ref", ...}}`."""
-
-    kind: str | None
-    columns: dict[str, str]
-
-
-def load_mapping_file(path: Path) -> MappingFile:
-    """Read and check a mapping file; a bad one raises LedgerError naming it."""
-    try:
-        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise LedgerError("ingest.mapping_unreadable", file=str(path), error=str(exc).splitlines()[0]) from None
-    if not isinstance(raw, dict) or not isinstance(raw.get("columns", {}), dict):
-        raise LedgerError("ingest.mapping_bad_shape", file=str(path))
-    kind = raw.get("kind")
-    if kind is not None and kind not in KINDS:
-        raise LedgerError("ingest.bad_kind", file=str(path), kind=kind, kinds=", ".join(KINDS))
-    cols = {str(k): ("" if v is None else str(v)) for k, v in (raw.get("columns") or {}).items()}
-    return MappingFile(kind, cols)
-
-
-# --- values -----------------------------------------------------------------------------------
-
-# fmt: off
-_STATUS = {
-    "active": ["actif", "active", "ok", "normal", "sain", "ouvert", "open", "en activité", "good", "current"],
-    "litigation": [
-        "contentieux", "litige", "en litige", "litigation", "in litigation", "recouvrement",
-        "recouvrement judiciaire", "injonction de payer", "legal", "legal action", "in collection", "collections",
-        "dispute", "disputed",
-    ],
-    "collective_procedure": [
-        "procédure collective", "redressement", "redressement judiciaire", "RJ", "liquidation",
-        "liquidation judiciaire", "LJ", "sauvegarde", "procédure de sauvegarde", "collective procedure",
-        "collective_procedure", "insolvency", "insolvent", "bankruptcy", "bankrupt", "receivership", "administration",
-        "chapter 11",
-    ],
-    "closed": [
-        "clos", "close", "clôturé", "fermé", "fermée", "inactif", "inactive", "closed", "radié", "radiée", "dissous",
-        "dissolved", "cessation", "archivé", "archived",
-    ],
-}
-# fmt: on
-
-_STATUS_LOOKUP = {normalise(word): status for status, words in _STATUS.items() for word in words}
-# Longer free texts ("Client en redressement judiciaire depuis mars") by their telling stem.
-_STATUS_STEMS = (
-    ("collective_procedure", "redressement|liquidation|sauvegarde|procedurecollective|insolv|bankrupt"),
-    ("litigation", "contentieux|litig|injonction"),
-    ("closed", "clos|ferme|radie|inacti"),
-    ("active", "actif|active"),
-)
-
-
-def normalise_status(values: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """FR/EN status words -> active / litigation / collective_procedure / closed; and the unknown ones."""
-    keys = normalised(values)
-    out = keys.map(_STATUS_LOOKUP)
-    for status, stems in _STATUS_STEMS:
-        todo = out.isna() & keys.ne("")
-        out = out.mask(todo & keys.str.contains(stems, regex=True), status)
-    unknown = out.isna() & keys.ne("")
-    return out.astype("str").where(out.notna(), None), unknown
-
-
-# fmt: off
-_CREDIT_NOTE = {
-    normalise(w)
-    for w in (
-        "avoir", "av", "avoir client", "credit note", "credit memo", "credit", "cr", "c", "cn", "note de crédit",
-        "refund", "remboursement",
-    )
-}
-# fmt: on
-
-
-def credit_note_mask(values: pd.Series) -> pd.Series:
-    """True where a document-type column says credit note (avoir, credit note, C in a Sens column)."""
-    keys = normalised(values)
-    return keys.isin(_CREDIT_NOTE) | keys.str.startswith("avoir") | keys.str.startswith("creditnote")
-
-
-# fmt: off
-_LEVELS = {
-    1: [
-        "relance", "relance 1", "1re relance", "1ère relance", "première relance", "premiere relance", "reminder",
-        "first reminder", "reminder 1",
-    ],
-    2: ["relance 2", "2e relance", "2ème relance", "deuxième relance", "second reminder", "reminder 2"],
-    3: ["appel", "relance téléphonique", "téléphone", "call", "phone call", "phone"],
-    4: ["mise en demeure", "lettre de mise en demeure", "med", "formal notice", "final notice", "demand letter"],
-    5: [
-        "contentieux", "injonction de payer", "recouvrement judiciaire", "litigation", "legal action",
-        "collection agency", "huissier", "avocat",
-    ],
-}
-# fmt: on
-
-_LEVEL_LOOKUP = {normalise(word): level for level, words in _LEVELS.items() for word in words}
-
-
-def level_words(values: pd.Series) -> pd.Series:
-    """Dunning steps written as words (`Mise en demeure`) -> level 1-5; NA where not a known word."""
-    return normalised(values).map(_LEVEL_LOOKUP)
-
-
-def terms_text(values: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """`45 jours fin de mois`, `30 j net`, `60 days EOM` -> (days, end of month) per row."""
-    text = values.fillna("").astype("str")
-    days = pd.to_numeric(text.str.extract(r"(\d{1,3})", expand=False), errors="coerce")
-    keys = normalised(text)
-    eom = keys.str.contains("findemois|fdm|eom|endofmonth|fm", regex=True)
-    return days, eom

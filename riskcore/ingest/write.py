@@ -1,0 +1,105 @@
+"""Writing a checked batch, inside the import's transaction: restated payments out, each table's
+rows completed from the stored ones and written, each file recorded in `imports`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pandas as pd
+
+from riskcore import config
+from riskcore.access.auth import User
+from riskcore.ingest.validate import Batch, Checked
+from riskcore.storage import schema, store
+from riskcore.storage.imports import stored_columns
+
+
+def write_batch(cur: store.Cursor, batch: Batch, files: list[Checked], replacing_demo: bool, user: User) -> None:
+    """Write every frame of `batch` and record each of `files`, in `cur`'s transaction.
+
+    A batch replacing the demo first empties the workspace; an open-items snapshot or a FEC first
+    removes the stored payments it restates.
+    """
+    if replacing_demo:
+        store.clear_ledger(cur)  # the user's own files replace the demo
+    if batch.open_invoices:
+        # A new open-items snapshot restates what was paid: its own payments replace the old ones.
+        _delete_payments(cur, "ingest_delete_open_payments", "open:" + pd.concat(batch.open_invoices))
+    for clients, first, last in batch.restated:
+        _delete_payments(cur, "ingest_delete_restated_payments", clients, first=first, last=last)
+    for table in schema.LEDGER_TABLES:
+        parts = [
+            _complete(cur, table, w.frame, w.provided, use_db=not replacing_demo)
+            for w in batch.out
+            if w.table is table and not w.frame.empty
+        ]
+        if parts:
+            frame = pd.concat(parts, ignore_index=True).drop_duplicates(list(table.key), keep="last")
+            store.write_frame(cur, table, frame)
+    now = dt.datetime.now().replace(microsecond=0)
+    for checked in files:
+        store.run(
+            cur,
+            "ingest_record_import",
+            sha=checked.sha256,
+            name=checked.file_name,
+            kind=checked.kind,
+            rows=checked.rows_read - checked.issues.rejected_count(),
+            rejected=checked.issues.rejected_count(),
+            mapping=json.dumps(checked.match.mapping, ensure_ascii=False),
+            at=now,
+            by=user.name,
+        )
+    store.set_meta(cur, "dataset", "user")
+
+
+def _delete_payments(cur: store.Cursor, statement: str, ids: pd.Series, **params: object) -> None:
+    """Run the delete `statement` on the payments of `ids` (ingest/sql), before a restatement."""
+    with store.registered(cur, _ingest_ids=pd.DataFrame({"id": ids.astype("str")})):
+        store.run(cur, statement, **params)
+
+
+_DEFAULTS = {
+    "clients": {"status": "active", "doubtful": False, "non_credit": False, "placeholder": False},
+    "invoices": {"due_date_assumed": False, "disputed": False, "opening": False},
+}
+
+
+def _complete(
+    cur: store.Cursor, table: schema.Table, frame: pd.DataFrame, provided: set[str], *, use_db: bool
+) -> pd.DataFrame:
+    """All columns of `table`: those the file lacks keep the stored row's values, else a default."""
+    frame = frame.reset_index(drop=True)
+    key = table.key[0]
+    missing = [c for c in table.column_names if c not in provided]
+    if missing and use_db:
+        stored = stored_columns(cur, table, frame[key], missing)
+        for col in missing:
+            frame[col] = frame[key].map(stored[col]) if not stored.empty else None
+    defaults = {**_DEFAULTS.get(table.name, {})}
+    if table is schema.INVOICES:
+        defaults["currency"] = config.get().app.currency
+    return _conform(table, frame, defaults)
+
+
+def _conform(table: schema.Table, frame: pd.DataFrame, defaults: dict[str, object]) -> pd.DataFrame:
+    """Each column in one dtype per SQL type, so frames from different files concatenate cleanly."""
+    out = {}
+    for col in table.columns:
+        values = frame[col.name] if col.name in frame else pd.Series(None, index=frame.index, dtype="object")
+        if col.sql_type in ("DATE", "TIMESTAMP"):
+            values = pd.to_datetime(values, errors="coerce")
+        elif col.sql_type == schema.MONEY:
+            values = pd.to_numeric(values, errors="coerce").astype("float64").round(2)
+        elif col.sql_type == "INTEGER":
+            values = pd.to_numeric(values, errors="coerce").astype("Int64")
+        elif col.sql_type == "BOOLEAN":
+            values = values.astype("boolean")
+        else:
+            values = values.astype("str").where(values.notna())
+        if col.name in defaults:
+            values = values.fillna(defaults[col.name])
+        out[col.name] = values
+    return pd.DataFrame(out, index=frame.index)
