@@ -21,6 +21,7 @@ INVOICES_PER_CLIENT_YEAR = 25
 YEARS = 2
 FEC_LINES = 2_000_000  # issue 3: a 2-million-line FEC
 FEC_LINES_PER_INVOICE = 4.9  # sale, VAT and revenue lines, payment and bank lines (measured on the demo)
+LETTERS = 500  # issue 13: a day's batch of 500 letters
 WARM_RUNS = 5  # a warm time is the median of this many runs: single runs on 2 cores vary by 10 % and more
 
 
@@ -145,13 +146,43 @@ def _stage_kpi(work: Path) -> dict:
 
 
 def _stage_scoring(work: Path) -> dict:
-    from riskcore.credit import scoring
+    from riskcore.credit.scores import client_scores
     from riskcore.storage.store import last_date
 
     store = _load_workspace(work)
     as_of = last_date(store.cursor())
-    seconds, scores = _timed(lambda: scoring.client_scores(store, as_of))
+    seconds, scores = _timed(lambda: client_scores(store, as_of))
     return {"features_train_score_s": seconds, "clients_scored": len(scores), "peak_mb": _peak_mb()}
+
+
+def _stage_collections(work: Path) -> dict:
+    from riskcore.credit.scores import client_scores
+    from riskcore.dunning import daily
+    from riskcore.storage.store import last_date
+
+    store = _load_workspace(work)
+    as_of = last_date(store.cursor())
+    client_scores(store, as_of)  # the scores the worklist ranks by, fitted once as the app does
+    cold, work_list = _timed(lambda: daily.today(store, as_of))
+    warm = _warm(lambda: daily.today(store, as_of))
+    return {"worklist_cold_s": cold, "worklist_warm_s": warm, "steps_due": len(work_list), "peak_mb": _peak_mb()}
+
+
+def _stage_letters(work: Path) -> dict:
+    from riskcore.credit.scores import client_scores
+    from riskcore.dunning import daily
+    from riskcore.dunning.mail import batch_zip
+    from riskcore.storage.store import last_date
+
+    store = _load_workspace(work)
+    as_of = last_date(store.cursor())
+    client_scores(store, as_of)
+    # the day's letters of the first LETTERS steps of the worklist (gathered and rendered), as one ZIP
+    seconds, count = _timed(
+        lambda: len(batch_zip(daily.todays_letters(store, as_of, limit=LETTERS), work / "letters.zip"))
+    )
+    return {"letters": count, "letters_s": seconds, "zip_mb": round((work / "letters.zip").stat().st_size / 2**20, 1),
+            "peak_mb": _peak_mb()}  # fmt: skip
 
 
 STAGES: dict[str, Callable[..., dict]] = {
@@ -159,6 +190,8 @@ STAGES: dict[str, Callable[..., dict]] = {
     "import_fec": _stage_import_fec,
     "kpi": _stage_kpi,
     "scoring": _stage_scoring,
+    "collections_worklist": _stage_collections,
+    "letters_500": _stage_letters,
 }
 
 

@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 from decimal import Decimal
 from pathlib import Path
 
+from riskcore.config.collections import ACTIONS
 from riskcore.errors import EncoursError
 from riskcore.i18n import default_language, t
 
@@ -111,10 +112,10 @@ def _note_assumed_terms(store, lang: str | None) -> None:
 
 
 def cmd_score(args: argparse.Namespace) -> int:
-    from riskcore.credit import scoring
+    from riskcore.credit.table import score_table
 
     store = _store(args)
-    table = scoring.score_table(store, _as_of(args, store), args.lang)
+    table = score_table(store, _as_of(args, store), args.lang)
     _note_assumed_terms(store, args.lang)  # the scores and their reasons rest on days late
     if args.csv:
         table.to_csv(args.csv, index=False)
@@ -127,10 +128,10 @@ def cmd_score(args: argparse.Namespace) -> int:
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
-    from riskcore.credit import scoring
+    from riskcore.credit.evaluation import evaluate
 
     store = _store(args)
-    result = scoring.evaluate(store, args.split_date, late_days=args.late_days, lang=args.lang)
+    result = evaluate(store, args.split_date, late_days=args.late_days, lang=args.lang)
     _note_assumed_terms(store, args.lang)  # so does the target: paid more than late_days after the due date
     if args.json:
         print_json(result)
@@ -140,6 +141,33 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
                 print(f"{key}: {value}")
     for warning in result.get("warnings", []):
         print(warning, file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_worklist(args: argparse.Namespace) -> int:
+    from riskcore.dunning import daily
+
+    store = _store(args)
+    work = daily.today(store, _as_of(args, store), owner=args.owner)
+    if args.csv:
+        work.assign(invoice_ids=work["invoice_ids"].map(" ".join)).to_csv(args.csv, index=False)
+        print(t("cli.written", args.lang, path=args.csv, rows=len(work)))
+    elif args.json:
+        print_json(work.astype(object).where(work.notna(), None).to_dict(orient="records"))
+    else:
+        shown = work[["client_id", "name", "profile", "action", "owner", "owner_name", "overdue", "amount_at_risk"]]
+        print(shown.to_string(index=False) if len(work) else t("cli.worklist_empty", args.lang))
+    return EXIT_OK
+
+
+def cmd_letters(args: argparse.Namespace) -> int:
+    from riskcore.access.auth import CLI_USER
+    from riskcore.dunning import daily
+
+    store = _store(args)
+    which = {"client_id": args.client, "action": args.step}
+    count = daily.write_letters(store, CLI_USER, _as_of(args, store), Path(args.out), **which)
+    print(t("cli.written", args.lang, path=args.out, rows=count))
     return EXIT_OK
 
 
@@ -225,6 +253,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--split-date", type=_date, required=True)
     p.add_argument("--late-days", type=_positive_int)
     p.add_argument("--json", action="store_true")
+
+    p = command("worklist", cmd_worklist)
+    p.add_argument("--as-of", type=_date)
+    p.add_argument("--owner")
+    out = p.add_mutually_exclusive_group()
+    out.add_argument("--json", action="store_true")
+    out.add_argument("--csv")
+
+    p = command("letters", cmd_letters)
+    p.add_argument("--as-of", type=_date)
+    p.add_argument("--client")
+    p.add_argument("--step", choices=ACTIONS)
+    p.add_argument("--out", required=True)
 
     p = command("legal-table", cmd_legal_table)
     p.add_argument("--as-of", type=_date, required=True)

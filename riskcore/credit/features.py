@@ -2,7 +2,7 @@
 
 Each observation sees only its client's history known at a reference day: the day before an
 invoice's date (training and evaluation), or the as-of date (a new invoice issued the next
-day, for the client score). riskcore/sql/features_*.sql and features.sql compute them for the
+day, for the client score). riskcore/credit/sql/features_*.sql and features.sql compute them for the
 whole ledger in one pass (see features_lived.sql): DuckDB lists the dated events, numpy sums
 them at each observation's keys; this module also turns them into the model matrix and the
 training labels.
@@ -20,65 +20,51 @@ from riskcore import config
 from riskcore.storage import store
 from riskcore.storage.store import Cursor
 
-# The model's inputs, in order. Counts, amounts and durations enter as log1p so that a
-# regularised logistic regression sees comparable scales; trees do not care.
-FEATURES: tuple[str, ...] = (
-    "log_n_settled",
-    "log_settled_amount",
-    "share_late",
-    "late_rate",
-    "late_rate_12m",
-    "late_rate_3m",
-    "log_n_known_3m",
-    "late_surprise_3m",
-    "avg_days_late",
-    "days_late_12m",
-    "days_late_3m",
-    "days_late_trend",
-    "dpd_excess",
-    "due_late_3m",
-    "due_late_trend",
-    "log_n_open",
-    "log_open_amount",
-    "log_n_overdue",
-    "log_overdue_amount",
-    "overdue_share",
-    "log_max_dpd",
-    "log_avg_dpd",
-    "log_n_disputes",
-    "log_n_dunning",
-    "log_n_dunning_90d",
-    "log_tenure_days",
-    "terms_days",
-    "log_rel_amount",
-    "month_sin",
-    "month_cos",
+# The model's inputs, in order, each with the group a client's reasons explain it in
+# (riskcore.credit.reasons): correlated inputs are switched to the population's values as a group,
+# so their joint effect is measured once; size and season (None) are never named as a driver.
+# Counts, amounts and durations enter as log1p so that a regularised logistic regression sees
+# comparable scales; trees do not care.
+_INPUTS: tuple[tuple[str, str | None], ...] = (
+    ("log_n_settled", "history"),
+    ("log_settled_amount", "history"),
+    ("share_late", "lateness"),
+    ("late_rate", "lateness"),
+    ("late_rate_12m", "lateness"),
+    ("late_rate_3m", "lateness"),
+    ("log_n_known_3m", "lateness"),
+    ("late_surprise_3m", "lateness"),
+    ("avg_days_late", "lateness"),
+    ("days_late_12m", "lateness"),
+    ("days_late_3m", "lateness"),
+    ("days_late_trend", "lateness"),
+    ("dpd_excess", "lateness"),
+    # invoices due lately, open ones counted at their lateness so far: deterioration before payment
+    ("due_late_3m", "due_lately"),
+    ("due_late_trend", "due_lately"),
+    ("log_n_open", "exposure"),
+    ("log_open_amount", "exposure"),
+    ("log_n_overdue", "overdue"),
+    ("log_overdue_amount", "overdue"),
+    ("overdue_share", "overdue"),
+    ("log_max_dpd", "overdue"),
+    ("log_avg_dpd", "overdue"),
+    ("log_n_disputes", "disputes"),
+    ("log_n_dunning", "dunning"),
+    ("log_n_dunning_90d", "dunning"),
+    ("log_tenure_days", "history"),
+    ("terms_days", "terms"),
+    ("log_rel_amount", None),
+    ("month_sin", None),
+    ("month_cos", None),
 )
 
-# Features explained together in a client's reasons (riskcore.credit.scoring): correlated inputs are
-# switched to the population's values as a group, so their joint effect is measured once.
+FEATURES: tuple[str, ...] = tuple(name for name, _ in _INPUTS)
+
+# The groups in the order the reasons measure them, each with its features in the model's order.
 GROUPS: dict[str, tuple[str, ...]] = {
-    "lateness": (
-        "share_late",
-        "late_rate",
-        "late_rate_12m",
-        "late_rate_3m",
-        "log_n_known_3m",
-        "late_surprise_3m",
-        "avg_days_late",
-        "days_late_12m",
-        "days_late_3m",
-        "days_late_trend",
-        "dpd_excess",
-    ),
-    # invoices due lately, open ones counted at their lateness so far: deterioration before payment
-    "due_lately": ("due_late_3m", "due_late_trend"),
-    "overdue": ("log_n_overdue", "log_overdue_amount", "overdue_share", "log_max_dpd", "log_avg_dpd"),
-    "exposure": ("log_n_open", "log_open_amount"),
-    "history": ("log_n_settled", "log_settled_amount", "log_tenure_days"),
-    "disputes": ("log_n_disputes",),
-    "dunning": ("log_n_dunning", "log_n_dunning_90d"),
-    "terms": ("terms_days",),
+    group: tuple(name for name, of in _INPUTS if of == group)
+    for group in ("lateness", "due_lately", "overdue", "exposure", "history", "disputes", "dunning", "terms")
 }
 
 _LOG_OF = {
@@ -106,7 +92,7 @@ def _params(late_days: int | None) -> dict[str, object]:
     return {"late_days": days, "default_terms": cfg.import_.default_terms_days}
 
 
-# The event sums (riskcore/sql/features_events.sql) read at R, and the few also read at R - 90 and R - 365.
+# The event sums (riskcore/credit/sql/features_events.sql) read at R, and the few also read at R - 90 and R - 365.
 _SUMS: tuple[str, ...] = (
     "open_n", "open_amt", "over_n", "over_amt", "over_due", "set_n", "set_amt", "late_n", "late_w", "wo_n",
     "known_n", "known_late", "disp_n", "dun_n", "r_amt", "r_lin", "r_lin_due", "r_done",
@@ -119,7 +105,7 @@ _SUMS_AT = {
 _BATCH_ROWS = 1_000_000  # events summed per batch: bounds memory whatever the ledger size
 
 
-# Figures only a client's reasons read (riskcore.credit.scoring): what each window holds, the write-offs
+# Figures only a client's reasons read (riskcore.credit.reasons): what each window holds, the write-offs
 # in the days late. Invoice observations leave them out, which spares their cache ~40 MB at 1 M.
 REASON_ONLY: tuple[str, ...] = (
     "n_written_off", "n_written_off_12m", "settled_amount_12m", "settled_amount_3m", "due_amount_prior",
@@ -143,28 +129,23 @@ def all_features(
     frame = _typed(_features(con, as_of, True, late_days))
     is_invoice = frame["obs_kind"] == "invoice"
     # columns dropped before the rows are picked, so that the copies never carry them; obs_n orders
-    # the invoices by date and id (riskcore/sql/features_obs.sql)
+    # the invoices by date and id (riskcore/credit/sql/features_obs.sql)
     invoices = frame.drop(columns=["obs_kind", *REASON_ONLY])[is_invoice].sort_values("obs_n").drop(columns="obs_n")
     clients = _clients(frame[~is_invoice]) if as_of is not None else None
     return invoices.reset_index(drop=True), clients
 
 
 def _features(con: Cursor, as_of: dt.date | None, invoices: bool, late_days: int | None) -> pd.DataFrame:
-    """The four steps of riskcore/sql/features_lived.sql on `con`, its temp tables dropped after."""
+    """The four steps of riskcore/credit/sql/features_lived.sql on `con`, its temp tables dropped after."""
     params = _params(late_days)
     try:
-        con.execute(store.statement("features_lived"), {"default_terms": params["default_terms"]})
-        con.execute(
-            store.statement("features_obs"),
-            {"as_of": as_of, "invoices": invoices, "default_terms": params["default_terms"]},
-        )
-        keys = con.sql("SELECT obs_n, key_0, key_90, key_365, key_start FROM feature_obs").fetchnumpy()
-        con.register("feature_sums", _event_sums(con, keys, params["late_days"]))
-        return store.query(con, "features")
+        store.run(con, "features_lived", default_terms=params["default_terms"])
+        store.run(con, "features_obs", as_of=as_of, invoices=invoices, default_terms=params["default_terms"])
+        keys = store.arrays(con, "features_obs_keys")
+        with store.registered(con, feature_sums=_event_sums(con, keys, params["late_days"])):
+            return store.query(con, "features")
     finally:
-        con.unregister("feature_sums")
-        con.execute("DROP TABLE IF EXISTS temp.feature_obs")
-        con.execute("DROP TABLE IF EXISTS temp.feature_lived")
+        store.run(con, "features_cleanup")
 
 
 def _event_sums(con: Cursor, keys: dict[str, np.ndarray], late_days: int) -> pd.DataFrame:
@@ -179,7 +160,7 @@ def _event_sums(con: Cursor, keys: dict[str, np.ndarray], late_days: int) -> pd.
     names = ("key_0", "key_90", "key_365", "key_start")
     probes, where = np.unique(np.concatenate([keys[n].astype(np.int64) for n in names]), return_inverse=True)
     totals = {name: np.zeros(len(probes) + 1, dtype=np.int64) for name in _SUMS}
-    events = con.sql(store.statement("features_events"), params={"late_days": late_days})
+    events = store.relation(con, "features_events", late_days=late_days)
     for batch in events.to_arrow_reader(_BATCH_ROWS):
         bucket = _bucket_of(probes, batch.column("key").to_numpy())
         for name in _SUMS:
@@ -263,7 +244,7 @@ def matrix(frame: pd.DataFrame) -> pd.DataFrame:
     return out[list(FEATURES)].astype("float64")
 
 
-# The recent view (riskcore.credit.scoring's early warning): each figure of the client's longer history
+# The recent view (the early warning of riskcore.credit.rules): each figure of the client's longer history
 # and its 3-month counterpart, defined alike (late rate: share of invoice outcomes more than
 # late_days late; days late: amount-weighted over settlements; due lately: invoices due, open ones
 # at their lateness so far). share_late (any lateness) has no 3-month counterpart and stays.

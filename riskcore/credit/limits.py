@@ -19,9 +19,9 @@ import pandas as pd
 from riskcore import config
 from riskcore.access import auth
 from riskcore.access.auth import User
-from riskcore.credit.scoring import Reason
 from riskcore.errors import DecisionError
-from riskcore.storage import store
+from riskcore.messages import Reason
+from riskcore.storage import store as store_mod
 from riskcore.storage.store import Cursor, Store
 
 SUGGEST_COLUMNS = [
@@ -40,6 +40,8 @@ SUGGEST_COLUMNS = [
 
 @dataclass(frozen=True)
 class LimitSuggestion:
+    """The suggested limit of one client and its reasons: each factor and cap, in order."""
+
     client_id: str
     amount: float
     reasons: tuple[Reason, ...]
@@ -98,7 +100,7 @@ def suggest(con: Cursor, scores: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
 
     Also returns the current credit_limit and the outstanding balance at `as_of`.
     """
-    inputs = store.query(
+    inputs = store_mod.query(
         con, "scoring_limit_inputs", as_of=as_of, default_terms=config.get().import_.default_terms_days
     ).set_index("client_id")
     by_client = inputs.to_dict("index")  # plain dicts: .loc per client is slow for 20 000 clients
@@ -141,6 +143,8 @@ def needs_approval(previous: float | None, new: float) -> bool:
 
 @dataclass(frozen=True)
 class Decision:
+    """One row of limit_decisions: a proposed limit, who proposed it, and who applied or rejected it."""
+
     decision_id: int
     client_id: str
     previous_limit: float | None
@@ -157,7 +161,7 @@ class Decision:
 def _decisions(
     con: Cursor, client_id: str | None = None, status: str | None = None, decision_id: int | None = None
 ) -> pd.DataFrame:
-    return store.query(con, "scoring_limit_decisions", client_id=client_id, status=status, decision_id=decision_id)
+    return store_mod.query(con, "scoring_limit_decisions", client_id=client_id, status=status, decision_id=decision_id)
 
 
 def _decision(con: Cursor, decision_id: int) -> Decision | None:
@@ -185,7 +189,7 @@ def _decision(con: Cursor, decision_id: int) -> Decision | None:
 
 
 def _current_limit(cur: Cursor, client_id: str) -> tuple[bool, float | None]:
-    rows = cur.execute("SELECT credit_limit FROM clients WHERE client_id = $c", {"c": client_id}).fetchall()
+    rows = store_mod.rows(cur, "limit_current", c=client_id)
     if not rows:
         return False, None
     return True, None if rows[0][0] is None else float(rows[0][0])
@@ -207,28 +211,24 @@ def propose(
         if not exists:
             raise DecisionError("limits.unknown_client", client=client_id)
         applied = user.can("apply_limit") and not needs_approval(previous, new_limit)
-        decision_id = cur.execute("SELECT nextval('decision_seq')").fetchall()[0][0]
-        cur.execute(
-            """INSERT INTO limit_decisions VALUES ($id, $client, $previous, $new, $suggested, $reason, $user, $now,
-                                                   $status, $decided_by, $decided_at)""",
-            {
-                "id": decision_id,
-                "client": client_id,
-                "previous": previous,
-                "new": new_limit,
-                "suggested": suggested_limit,
-                "reason": reason,
-                "user": user.name,
-                "now": now,
-                "status": "applied" if applied else "pending",
-                "decided_by": user.name if applied else None,
-                "decided_at": now if applied else None,
-            },
+        decision_id = store_mod.next_value(cur, "decision_seq")
+        store_mod.run(
+            cur,
+            "limit_decision_insert",
+            id=decision_id,
+            client=client_id,
+            previous=previous,
+            new=new_limit,
+            suggested=suggested_limit,
+            reason=reason,
+            user=user.name,
+            now=now,
+            status="applied" if applied else "pending",
+            decided_by=user.name if applied else None,
+            decided_at=now if applied else None,
         )
         if applied:
-            cur.execute(
-                "UPDATE clients SET credit_limit = $new WHERE client_id = $c", {"new": new_limit, "c": client_id}
-            )
+            store_mod.run(cur, "limit_apply", new=new_limit, c=client_id)
     return _decision(store.cursor(), decision_id)  # type: ignore[return-value]
 
 
@@ -250,25 +250,19 @@ def decide(store: Store, user: User, decision_id: int, approve: bool, note: str 
             raise DecisionError("limits.own_proposal", user=user.name)
         _, previous = _current_limit(cur, decision.client_id)
         reason = f"{decision.reason}\n[{user.name}] {note.strip()}" if note and note.strip() else decision.reason
-        cur.execute(
-            """UPDATE limit_decisions SET status = $status, decided_by = $user, decided_at = $now, reason = $reason,
-                      previous_limit = CASE WHEN $approve THEN $previous ELSE previous_limit END
-               WHERE decision_id = $id""",
-            {
-                "status": "applied" if approve else "rejected",
-                "user": user.name,
-                "now": now,
-                "reason": reason,
-                "approve": approve,
-                "previous": previous,
-                "id": decision_id,
-            },
+        store_mod.run(
+            cur,
+            "limit_decision_decide",
+            status="applied" if approve else "rejected",
+            user=user.name,
+            now=now,
+            reason=reason,
+            approve=approve,
+            previous=previous,
+            id=decision_id,
         )
         if approve:
-            cur.execute(
-                "UPDATE clients SET credit_limit = $new WHERE client_id = $c",
-                {"new": decision.new_limit, "c": decision.client_id},
-            )
+            store_mod.run(cur, "limit_apply", new=decision.new_limit, c=decision.client_id)
     return _decision(store.cursor(), decision_id)  # type: ignore[return-value]
 
 

@@ -22,7 +22,7 @@ from riskcore.storage.store import Cursor
 
 LEVELS = {"reminder_email": 1, "reminder_letter": 2, "call": 3, "formal_notice": 4, "litigation": 5}
 COLUMNS = [
-    "client_id", "name", "profile", "step", "action", "offset_days", "owner", "owner_name", "credit_hold_step",
+    "client_id", "name", "profile", "step", "action", "offset_days", "owner", "owner_name", "credit_hold_step", "template",
     "invoice_ids", "step_amount", "overdue", "amount_at_risk", "max_days_past_due", "position", "grade",
     "sales_rep", "collector", "last_action", "last_action_date", "last_outcome", "on_hold", "broken_promise",
 ]  # fmt: skip
@@ -160,6 +160,7 @@ def worklist(con: Cursor, as_of: dt.date, clients: pd.DataFrame, ledger: Ledger 
             "client_id": row.client_id, "name": row.name, "profile": profile[k], "step": step.index + 1,
             "action": step.step.action, "offset_days": step.step.offset_days, "owner": step.step.owner,
             "owner_name": owner_name if isinstance(owner_name, str) else None, "credit_hold_step": step.step.hold,
+            "template": step.step.template,
             "invoice_ids": list(step.invoice_ids), "step_amount": step.amount, "overdue": overdue,
             "amount_at_risk": round(overdue * p_late, 2), "max_days_past_due": int(row.max_days_past_due) if _known(row.max_days_past_due) else 0,
             "position": step.position, "grade": getattr(row, "grade", None), "sales_rep": row.sales_rep,

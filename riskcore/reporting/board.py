@@ -1,7 +1,7 @@
 """The board report: the KPIs, aging, largest clients and the D441-6 table, as HTML or XLSX.
 
 What a CFO sends to the board or the statutory auditor. Values come from riskcore.receivables.kpi,
-riskcore.receivables.legal and riskcore.credit.scoring; this module only lays them out in the user's language.
+riskcore.receivables.legal and riskcore.credit.scores; this module only lays them out in the user's language.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from riskcore import config
-from riskcore.credit import scoring
+from riskcore.credit import scores as credit_scores
 from riskcore.errors import EncoursError
 from riskcore.i18n import fmt_amount, fmt_date, fmt_number, fmt_pct, t
 from riskcore.receivables import kpi, legal
@@ -45,7 +45,7 @@ def board_report(store: Store, as_of: dt.date, out: Path, lang: str) -> Path:
 def _clients(store: Store, as_of: dt.date) -> pd.DataFrame:
     """Every client with a balance, largest first, with its grade and score."""
     table = kpi.by_client(store.cursor(), as_of)
-    scores = scoring.client_scores(store, as_of)[["client_id", "grade", "score"]]
+    scores = credit_scores.client_scores(store, as_of)[["client_id", "grade", "score"]]
     table = table.merge(scores, on="client_id", how="left")
     return table[table["balance"] > 0].sort_values("balance", ascending=False)[list(CLIENT_COLUMNS)]
 

@@ -20,7 +20,7 @@ from riskcore.i18n import t
 from riskcore.storage.store import clear_ledger
 
 if TYPE_CHECKING:
-    from riskcore.ui.frame import Context
+    from riskcore.ui.context import Context
     from riskcore.ui.uploads import Staged
 
 _REPORT = "_encours_import_report"
@@ -199,12 +199,12 @@ def record_dunning(
 
 def retrain(ctx: Context) -> None:
     """Refit the scoring model on the whole ledger, showing progress; scores are then recomputed."""
-    from riskcore.credit import scoring
+    from riskcore.credit import model
 
     try:
         auth.require(ctx.user, "manage_workspace")
         with st.status(ctx.t("model.training"), expanded=False) as status:
-            card = scoring.fit_model(ctx.store, ctx.as_of, force=True)
+            card = model.fit_model(ctx.store, ctx.as_of, force=True)
             status.update(label=ctx.t("model.trained"), state="complete")
     except EncoursError as exc:
         _fail(ctx, exc)

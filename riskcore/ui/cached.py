@@ -13,45 +13,54 @@ pandas' copy-on-write keeps derived frames from writing back into them.
 from __future__ import annotations
 
 import datetime as dt
-import importlib
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 import streamlit as st
 
+from riskcore.credit import limits
+from riskcore.credit import scores as credit_scores
+from riskcore.receivables import kpi, ledger, legal
 from riskcore.receivables.filters import Filters
+from riskcore.storage.store import last_date as _last_date
 from riskcore.storage.store import open_store
-from riskcore.ui import queries
 
 if TYPE_CHECKING:
-    from riskcore.ui.frame import Context
+    from riskcore.ui.context import Context
 
 _MAX = 128
 
 
-def _function(path: str) -> Any:
-    module, name = path.rsplit(".", 1)
-    return getattr(importlib.import_module(module), name)
+def _name(func: Callable) -> str:
+    """The key a core function is cached under: its module and qualified name."""
+    return f"{func.__module__}.{func.__qualname__}"
 
 
+# `name` keys the cache; `_func` (not hashed: a leading underscore) is the function it names.
 @st.cache_data(show_spinner=False, max_entries=_MAX)
-def _with_cursor(db: str, version: int, func: str, args: tuple, kwargs: tuple) -> Any:
-    return _function(func)(open_store(db).cursor(), *args, **dict(kwargs))
+def _with_cursor(db: str, version: int, name: str, _func: Callable, args: tuple, kwargs: tuple) -> Any:
+    return _func(open_store(db).cursor(), *args, **dict(kwargs))
 
 
 @st.cache_resource(show_spinner=False, max_entries=_MAX)
-def _with_store(db: str, version: int, func: str, args: tuple, kwargs: tuple) -> Any:
-    return _function(func)(open_store(db), *args, **dict(kwargs))
+def _with_store(db: str, version: int, name: str, _func: Callable, args: tuple, kwargs: tuple) -> Any:
+    return _func(open_store(db), *args, **dict(kwargs))
 
 
-def read(ctx: Context, func: str, *args: object, **kwargs: object) -> Any:
-    """`func(cursor, *args, **kwargs)` (a dotted riskcore path), cached on the data version."""
-    return _with_cursor(ctx.db, ctx.version, func, args, tuple(sorted(kwargs.items())))
+def read(ctx: Context, func: Callable, *args: object, **kwargs: object) -> Any:
+    """`func(cursor, *args, **kwargs)` (a core function), cached on the data version."""
+    return _with_cursor(ctx.db, ctx.version, _name(func), func, args, tuple(sorted(kwargs.items())))
 
 
-def read_store(ctx: Context, func: str, *args: object, **kwargs: object) -> Any:
+def read_store(ctx: Context, func: Callable, *args: object, **kwargs: object) -> Any:
     """`func(store, *args, **kwargs)` for core functions that take the Store, cached alike."""
-    return _with_store(ctx.db, ctx.version, func, args, tuple(sorted(kwargs.items())))
+    return _with_store(ctx.db, ctx.version, _name(func), func, args, tuple(sorted(kwargs.items())))
+
+
+def _scores(db: str, version: int, as_of: dt.date) -> pd.DataFrame:
+    """credit_scores.client_scores at `as_of`, in the cache entry `client_scores(ctx)` reads."""
+    return _with_store(db, version, _name(credit_scores.client_scores), credit_scores.client_scores, (as_of,), ())
 
 
 def clear() -> None:
@@ -66,20 +75,18 @@ def clear() -> None:
 @st.cache_data(show_spinner=False, max_entries=_MAX)
 def last_date(db: str, version: int) -> dt.date | None:
     """The default as-of date of the workspace."""
-    from riskcore.storage.store import last_date as _last
-
-    value = _last(open_store(db).cursor())
+    value = _last_date(open_store(db).cursor())
     return value.date() if isinstance(value, dt.datetime) else value
 
 
 @st.cache_data(show_spinner=False, max_entries=_MAX)
 def filter_options(db: str, version: int) -> dict[str, tuple[str, ...]]:
-    return queries.filter_options(open_store(db).cursor())
+    return ledger.filter_options(open_store(db).cursor())
 
 
 @st.cache_resource(show_spinner=False, max_entries=_MAX)
 def _client_names(db: str, version: int) -> dict[str, str]:
-    choices = _with_cursor(db, version, "riskcore.ui.queries.client_choices", (), ())
+    choices = _with_cursor(db, version, _name(ledger.client_choices), ledger.client_choices, (), ())
     return dict(zip(choices["client_id"].tolist(), choices["name"].tolist(), strict=True))
 
 
@@ -89,76 +96,79 @@ def client_names(ctx: Context) -> dict[str, str]:
 
 
 def import_history(ctx: Context) -> pd.DataFrame:
-    return read(ctx, "riskcore.ui.queries.import_history")
+    return read(ctx, ledger.import_history)
 
 
 def ledger_counts(ctx: Context) -> dict[str, int]:
-    return read(ctx, "riskcore.ui.queries.ledger_counts")
+    return read(ctx, ledger.ledger_counts)
 
 
 # --- KPIs (riskcore.receivables.kpi, riskcore.receivables.legal) ----------------------------------------------------
 
 
 def snapshot(ctx: Context, as_of: dt.date | None = None) -> dict:
-    return read(ctx, "riskcore.receivables.kpi.snapshot", as_of or ctx.as_of, ctx.filters)
+    return read(ctx, kpi.snapshot, as_of or ctx.as_of, ctx.filters)
 
 
 def aging(ctx: Context, basis: str = "due") -> pd.DataFrame:
-    return read(ctx, "riskcore.receivables.kpi.aging", ctx.as_of, ctx.filters, basis=basis)
+    return read(ctx, kpi.aging, ctx.as_of, ctx.filters, basis=basis)
 
 
 def open_items(ctx: Context, client_id: str | None = None) -> pd.DataFrame:
-    return read(ctx, "riskcore.receivables.kpi.open_items", ctx.as_of, ctx.filters, client_id=client_id)
+    return read(ctx, kpi.open_items, ctx.as_of, ctx.filters, client_id=client_id)
 
 
 def monthly_series(ctx: Context, months: int = 24) -> pd.DataFrame:
-    return read(ctx, "riskcore.receivables.kpi.monthly_series", ctx.as_of, months, ctx.filters)
+    return read(ctx, kpi.monthly_series, ctx.as_of, months, ctx.filters)
 
 
 def by_client(ctx: Context) -> pd.DataFrame:
-    return read(ctx, "riskcore.receivables.kpi.by_client", ctx.as_of, ctx.filters)
+    return read(ctx, kpi.by_client, ctx.as_of, ctx.filters)
 
 
 def concentration(ctx: Context, basis: str, level: str) -> Any:
-    return read(ctx, "riskcore.receivables.kpi.concentration", ctx.as_of, basis=basis, level=level, filters=ctx.filters)
+    return read(ctx, kpi.concentration, ctx.as_of, basis=basis, level=level, filters=ctx.filters)
 
 
 def late_payer_segments(ctx: Context) -> pd.DataFrame:
-    return read(ctx, "riskcore.receivables.kpi.late_payer_segments", ctx.as_of, ctx.filters)
+    return read(ctx, kpi.late_payer_segments, ctx.as_of, ctx.filters)
 
 
 def breakdown(ctx: Context, dimension: str) -> pd.DataFrame:
-    return read(ctx, "riskcore.receivables.kpi.breakdown", ctx.as_of, dimension, ctx.filters)
+    return read(ctx, kpi.breakdown, ctx.as_of, dimension, ctx.filters)
 
 
 def dispute_reasons(ctx: Context) -> pd.DataFrame:
-    return read(ctx, "riskcore.receivables.kpi.dispute_reasons", ctx.as_of, ctx.filters)
+    return read(ctx, kpi.dispute_reasons, ctx.as_of, ctx.filters)
 
 
 def invoice_flags(ctx: Context) -> pd.DataFrame:
-    return read(ctx, "riskcore.receivables.kpi.invoice_flags", ctx.as_of, ctx.filters)
+    return read(ctx, kpi.invoice_flags, ctx.as_of, ctx.filters)
 
 
 def payment_history(ctx: Context, client_id: str) -> pd.DataFrame:
-    return read(ctx, "riskcore.receivables.kpi.payment_history", client_id, ctx.as_of)
+    return read(ctx, kpi.payment_history, client_id, ctx.as_of)
+
+
+def assumed_terms(ctx: Context) -> bool:
+    """Whether some due dates were derived from payment terms (kpi.assumed_terms): the title says so."""
+    return read(ctx, kpi.assumed_terms)
 
 
 def penalties(ctx: Context, client_id: str | None = None) -> pd.DataFrame:
-    return read(ctx, "riskcore.receivables.legal.penalties", ctx.as_of, ctx.filters, client_id=client_id)
+    return read(ctx, legal.penalties, ctx.as_of, ctx.filters, client_id=client_id)
 
 
-# --- scores and limits (riskcore.credit.scoring, riskcore.credit.limits) -----------------------------------
+# --- scores and limits (riskcore.credit.scores, riskcore.credit.limits) ------------------------------------
 
 
 def client_scores(ctx: Context) -> pd.DataFrame:
-    return read_store(ctx, "riskcore.credit.scoring.client_scores", ctx.as_of)
+    return read_store(ctx, credit_scores.client_scores, ctx.as_of)
 
 
 @st.cache_resource(show_spinner=False, max_entries=_MAX)
 def _suggested(db: str, version: int, as_of: dt.date) -> pd.DataFrame:
-    from riskcore.credit import limits
-
-    scores = _with_store(db, version, "riskcore.credit.scoring.client_scores", (as_of,), ())
+    scores = _scores(db, version, as_of)
     return limits.suggest(open_store(db).cursor(), scores, as_of)
 
 
@@ -169,8 +179,8 @@ def suggested_limits(ctx: Context) -> pd.DataFrame:
 
 @st.cache_resource(show_spinner=False, max_entries=_MAX)
 def _clients(db: str, version: int, as_of: dt.date, filters: Filters) -> pd.DataFrame:
-    by_client = _with_cursor(db, version, "riskcore.receivables.kpi.by_client", (as_of, filters), ())
-    scores = _with_store(db, version, "riskcore.credit.scoring.client_scores", (as_of,), ())
+    by_client = _with_cursor(db, version, _name(kpi.by_client), kpi.by_client, (as_of, filters), ())
+    scores = _scores(db, version, as_of)
     suggested = _suggested(db, version, as_of)
     scores = scores.assign(early_warning=scores["rules"].map(lambda rules: "early_warning" in rules))
     columns = ["client_id", "score", "grade", "p_late", "p_score", "reasons", "early_warning"]
@@ -186,23 +196,23 @@ def clients(ctx: Context) -> pd.DataFrame:
 
 
 def pending_decisions(ctx: Context) -> pd.DataFrame:
-    return read(ctx, "riskcore.credit.limits.pending")
+    return read(ctx, limits.pending)
 
 
 def limit_history(ctx: Context, client_id: str | None = None) -> pd.DataFrame:
-    return read(ctx, "riskcore.credit.limits.history", client_id=client_id)
+    return read(ctx, limits.history, client_id=client_id)
 
 
 # --- one client ------------------------------------------------------------------------------
 
 
 def client_profile(ctx: Context, client_id: str) -> dict:
-    return read(ctx, "riskcore.ui.queries.client_profile", client_id)
+    return read(ctx, ledger.client_profile, client_id)
 
 
 def dunning_history(ctx: Context, client_id: str) -> pd.DataFrame:
-    return read(ctx, "riskcore.ui.queries.dunning_history", client_id)
+    return read(ctx, ledger.dunning_history, client_id)
 
 
 def disputes(ctx: Context, client_id: str) -> pd.DataFrame:
-    return read(ctx, "riskcore.ui.queries.disputes", client_id)
+    return read(ctx, ledger.disputes, client_id)

@@ -18,7 +18,7 @@ from riskcore.i18n import fmt_amount, fmt_date, fmt_number
 from riskcore.ui import actions, tables
 
 if TYPE_CHECKING:
-    from riskcore.ui.frame import Context
+    from riskcore.ui.context import Context
     from riskcore.ui.uploads import Staged
 
 DUNNING_LEVELS = (1, 2, 3, 4, 5)

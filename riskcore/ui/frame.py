@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass, fields
+from dataclasses import fields
 
 import streamlit as st
 
@@ -20,30 +20,11 @@ from riskcore.i18n import LANGUAGES, default_language, t
 from riskcore.receivables.filters import DIMENSIONS, Filters
 from riskcore.storage.store import Store
 from riskcore.ui import cached
+from riskcore.ui.context import Context
 
 _ACTIVE: ContextVar[Context | None] = ContextVar("encours_context", default=None)
 LANGUAGE_NAMES = {"fr": "Français", "en": "English"}
 _LANG = "_encours_lang"  # kept apart from the widget's own state, which Streamlit may drop
-
-
-@dataclass(frozen=True)
-class Context:
-    """What every page needs: the workspace, the reader's language and role, the as-of date and filters."""
-
-    store: Store
-    version: int
-    lang: str
-    user: User
-    as_of: dt.date | None
-    filters: Filters
-
-    @property
-    def db(self) -> str:
-        return str(self.store.path)
-
-    def t(self, key: str, /, **params: object) -> str:
-        """A message of the ui catalogue (`ui.<key>`) in the reader's language."""
-        return t(f"ui.{key}", self.lang, **params)
 
 
 def language() -> str:

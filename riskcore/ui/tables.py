@@ -17,7 +17,7 @@ from riskcore.reporting.charts import bucket_label, is_bucket
 from riskcore.ui import fmt, widgets
 
 if TYPE_CHECKING:
-    from riskcore.ui.frame import Context
+    from riskcore.ui.context import Context
 
 MAX_ROWS = 500  # formatting cost grows with cells; exports always carry every row
 

@@ -20,7 +20,7 @@ from riskcore.i18n import t
 from riskcore.ingest import mapping as ingest_mapping
 
 if TYPE_CHECKING:
-    from riskcore.ui.frame import Context
+    from riskcore.ui.context import Context
 
 TYPES = ["csv", "txt", "tsv", "xlsx", "xls", "ods", "parquet"]
 KINDS = ("auto", "invoices", "payments", "clients", "dunning", "fec")

@@ -4,21 +4,22 @@ their grade, the overview's cards and alerts, the chase-first list.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from riskcore import config, i18n
+from riskcore import i18n
+from riskcore.credit import limits
+from riskcore.receivables.breakdowns import DOUBTFUL_STATUSES  # litigation, collective procedure
+from riskcore.receivables.filters import NO_FILTERS
 from riskcore.receivables.kpi import months_before
 from riskcore.reporting import charts
 from riskcore.ui import cached
 from riskcore.ui.widgets import Card
 
 if TYPE_CHECKING:
-    from riskcore.ui.frame import Context
-
-IN_PROCEEDINGS = ("litigation", "collective_procedure")
+    from riskcore.ui.context import Context
 
 
 def clients(ctx: Context) -> pd.DataFrame:
@@ -103,8 +104,26 @@ def worsening(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def early_warnings(table: pd.DataFrame) -> pd.DataFrame:
-    """Clients whose score the early warning lowered (riskcore.credit.scoring), lowest score first."""
+    """Clients whose score the early warning lowered (riskcore.credit.rules), lowest score first."""
     return _flagged(table, "early_warning").sort_values("score", kind="stable")
+
+
+def over_limit(table: pd.DataFrame) -> pd.Series:
+    """Per client of `table` (views.clients), whether its balance is over its credit limit.
+
+    The rule is the core's: riskcore.credit.limits.alert says "over". So a limit of 0 (a blocked
+    account) is exceeded by any positive balance, and a client without a limit never is.
+    """
+    over = [
+        limits.alert(float(balance), None if pd.isna(limit) else float(limit))[1] == "over"
+        for balance, limit in zip(table["balance"], table["credit_limit"], strict=True)
+    ]
+    return pd.Series(over, index=table.index, dtype=bool)
+
+
+def limits_exceeded(table: pd.DataFrame) -> pd.DataFrame:
+    """The clients of `table` over their credit limit (`over_limit`), largest balance first."""
+    return table[over_limit(table)].sort_values("balance", ascending=False)
 
 
 def alerts(ctx: Context, table: pd.DataFrame) -> list[Alert]:
@@ -114,14 +133,13 @@ def alerts(ctx: Context, table: pd.DataFrame) -> list[Alert]:
     if snap.get("top3_warning"):
         top3 = table.sort_values("balance", ascending=False).head(3)
         out.append(Alert("top3", top3, ("client_id", "name", "balance"), {"share": snap.get("top3_share")}))
-    exceeded = table[(table["credit_limit"].fillna(0) > 0) & (table["balance"] > table["credit_limit"])]
-    exceeded = exceeded.sort_values("balance", ascending=False)
+    exceeded = limits_exceeded(table)
     out.append(Alert("limits_exceeded", exceeded, ("client_id", "name", "balance", "credit_limit", "utilisation")))
     out.append(Alert("worsening", worsening(table), WORSENING_COLUMNS))
     out.append(Alert("early_warning", early_warnings(table), EARLY_WARNING_COLUMNS))
     flags = cached.invoice_flags(ctx)
     out.append(Alert("over_60_days", flags, tuple(flags.columns)))
-    legal = table[table["status"].isin(IN_PROCEEDINGS)]
+    legal = table[table["status"].isin(DOUBTFUL_STATUSES)]
     out.append(Alert("proceedings", legal, ("client_id", "name", "status", "balance", "overdue")))
     return [a for a in out if a.count > 0]
 
@@ -154,12 +172,6 @@ def dunning_order(status: object) -> tuple[int, int]:
     if text.startswith("level_") and text[6:].isdigit():
         return (2, int(text[6:]))
     return ({"not_overdue": 0, "no_action": 1}.get(text, 3), 0)
-
-
-def approval_threshold() -> tuple[float, float]:
-    """The limit above which, or the increase share above which, a second person approves."""
-    limits = config.get().limits
-    return limits.approval_threshold_amount, limits.approval_threshold_increase
 
 
 # Columns of an open-invoice table (kpi.open_items); a client's own file leaves out the client column.
@@ -202,10 +214,6 @@ def limit_rows(table: pd.DataFrame, view: str) -> pd.DataFrame:
 
 def unfiltered(ctx: Context) -> Context:
     """The context without sidebar filters (a client file shows its client whatever they are)."""
-    from dataclasses import replace
-
-    from riskcore.receivables.filters import NO_FILTERS
-
     return replace(ctx, filters=NO_FILTERS)
 
 

@@ -17,7 +17,7 @@ from riskcore.reporting.text import format_figure
 from riskcore.ui import nav
 
 if TYPE_CHECKING:
-    from riskcore.ui.frame import Context
+    from riskcore.ui.context import Context
 
 
 def title(ctx: Context, page: str) -> None:
@@ -27,7 +27,7 @@ def title(ctx: Context, page: str) -> None:
         st.caption(ctx.t("frame.as_of_caption", date=fmt_date_short(ctx), filters=filters_text(ctx)))
         from riskcore.ui import cached
 
-        if cached.read(ctx, "riskcore.receivables.kpi.assumed_terms"):  # e.g. a FEC: no due dates in the source
+        if cached.assumed_terms(ctx):  # e.g. a FEC: no due dates in the source
             st.caption(":material/info: " + t("kpi.note_assumed_terms", ctx.lang))
 
 
@@ -208,7 +208,7 @@ def client_identity(ctx: Context, profile: dict) -> None:
 
 
 def reasons(ctx: Context, title_key: str, items: object) -> None:
-    """A list of scoring or limit reasons (riskcore.credit.scoring.Reason), worded in the reader's language."""
+    """A list of scoring or limit reasons (riskcore.messages.Reason), worded in the reader's language."""
     if not isinstance(items, (tuple, list)) or not items:
         return
     st.markdown(f"**{ctx.t(title_key)}**")

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from apptest_support import app, run
 
-from riskcore.credit import limits, scoring
+from riskcore.credit import limits
+from riskcore.credit.scores import client_scores
 from riskcore.i18n import t
 from riskcore.receivables import kpi
 from riskcore.storage.store import last_date
@@ -235,9 +236,9 @@ def test_empty_lists_say_so_in_words_rather_than_showing_an_empty_table(empty_wo
 
 
 def test_late_payers_lists_the_early_warnings_of_the_score_lowest_first(demo_pages):
-    # The expected list comes from riskcore.credit.scoring directly: the clients whose rules include the
+    # The expected list comes from riskcore.credit.scores directly: the clients whose rules include the
     # early warning, lowest score first; the page must show exactly those, in that order.
-    scores = scoring.client_scores(demo_pages, last_date(demo_pages.cursor()))
+    scores = client_scores(demo_pages, last_date(demo_pages.cursor()))
     warned = scores[scores["rules"].map(lambda rules: "early_warning" in rules)].sort_values("score", kind="stable")
     assert len(warned) > 0  # the small demo has some (6 measured), so the table is not empty
     at = run(app())
@@ -276,7 +277,7 @@ def test_chase_first_weighs_each_client_by_the_probability_its_score_rests_on(de
     # must the chase list: overdue x p_score x max days past due, the model's whole-history p_late
     # would rank a client whose last invoices all went late as a moderate risk.
     as_of = last_date(demo_pages.cursor())
-    scores = scoring.client_scores(demo_pages, as_of).set_index("client_id")
+    scores = client_scores(demo_pages, as_of).set_index("client_id")
     table = kpi.by_client(demo_pages.cursor(), as_of).set_index("client_id")
     overdue = table[table["overdue"] > 0]
     # an unscored account counts as certain to pay late (dunning.chase_first)
@@ -297,7 +298,7 @@ def test_chase_first_weighs_each_client_by_the_probability_its_score_rests_on(de
 
 
 def test_a_client_under_early_warning_shows_the_probability_its_score_rests_on(demo_pages):
-    scores = scoring.client_scores(demo_pages, last_date(demo_pages.cursor())).set_index("client_id")
+    scores = client_scores(demo_pages, last_date(demo_pages.cursor())).set_index("client_id")
     # a client whose score no later rule capped (91+, litigation, procedure)
     alone = scores["rules"].map(
         lambda rules: "early_warning" in rules and set(rules) <= {"early_warning", "few_settled"}

@@ -12,7 +12,7 @@ from riskcore.access.auth import demo_user
 from riskcore.receivables.filters import NO_FILTERS
 from riskcore.reporting import charts
 from riskcore.ui import fmt, tables, views, widgets
-from riskcore.ui.frame import Context
+from riskcore.ui.context import Context
 
 NNBSP, NBSP = "\u202f", "\xa0"
 

@@ -10,7 +10,7 @@
 -- close, dispute, dunning). Events are keyed `client rank * 2^20 + day`, so one running sum G over
 -- the whole ledger in key order (no per-client partition) holds every client's history. Each
 -- observation reads G at R, R - 90, R - 365 and just before its client; a client's figure at R is
--- G(R) - G(before the client). G is only needed at those probe keys: riskcore/features.py puts
+-- G(R) - G(before the client). G is only needed at those probe keys: riskcore/credit/features.py puts
 -- each event in the bucket of the first probe at or after its key and adds up the buckets (numpy,
 -- one unsorted pass over the events; sorting ~10 events per invoice was most of the time). Sums are
 -- of whole numbers (cents, counts) in int64: exact, and a client's features never depend on other
@@ -30,11 +30,11 @@
 -- a disputed invoice counts from its due date on (a dispute is what stops payment at the due
 -- date), so the flag is never read before then.
 --
--- The steps (riskcore/features.py runs them on one cursor, temp tables dropped after):
+-- The steps (riskcore/credit/features.py runs them on one cursor, temp tables dropped after):
 --   1. features_lived: each invoice's life (due, settle and close dates, open rest) -> feature_lived;
 --   2. features_obs: the observations, their probe keys, oldest overdue and tenure -> feature_obs;
 --   3. features_events: the dated events, unsorted; numpy sums them at the probe keys
---      (riskcore/features.py: one pass over the events, no sort of them) -> feature_sums;
+--      (riskcore/credit/features.py: one pass over the events, no sort of them) -> feature_sums;
 --   4. features: the figures of each observation from those sums.
 CREATE OR REPLACE TEMP TABLE feature_lived AS
 WITH

@@ -36,7 +36,7 @@ obs AS (
     WHERE $as_of IS NOT NULL AND NOT coalesce(c.non_credit, false)
 ),
 obs_k AS (
-    -- numbered in the order riskcore.features returns them (clients, then invoices by date and id):
+    -- numbered in the order riskcore.credit.features returns them (clients, then invoices by date and id):
     -- pandas then sorts by this number: the split and sort take 1.1 s at 1 M invoices, 2.3 s by date and id
     SELECT *, row_number() OVER (ORDER BY obs_kind, invoice_date, obs_id) AS obs_n FROM obs
 )

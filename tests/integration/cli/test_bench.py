@@ -18,3 +18,6 @@ def test_bench_runs_every_stage_and_loads_every_generated_invoice(tmp_path):
     assert abs(result["import_fec"]["invoices_loaded"] - generated["invoices"]) <= generated["invoices"] * 0.01
     assert result["scoring"]["clients_scored"] > 0
     assert result["kpi"]["snapshot_warm_s"] > 0
+    # one letter per step due, at most bench.LETTERS
+    assert result["letters_500"]["letters"] == min(bench.LETTERS, result["collections_worklist"]["steps_due"])
+    assert result["letters_500"]["letters"] > 0

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from riskcore import cli, demo
-from riskcore.credit import scoring
+from riskcore.credit.table import TABLE_COLUMNS
 from riskcore.storage.store import Store
 
 
@@ -25,7 +25,7 @@ def test_score_json_has_one_row_per_client_with_the_design_columns(db, capsys):
     assert cli.main(["score", "--db", db, "--json"]) == 0
     rows = json.loads(capsys.readouterr().out)
     assert len(rows) == 60  # the demo's 60 clients, none of them cash takings
-    assert list(rows[0]) == scoring.TABLE_COLUMNS
+    assert list(rows[0]) == TABLE_COLUMNS
     assert all(isinstance(r["reasons"], str) and r["reasons"] for r in rows)
     assert [r["score"] for r in rows] == sorted(r["score"] for r in rows)  # riskiest first
     # a client without a credit limit has null, which JSON can carry (NaN it cannot)
@@ -42,7 +42,7 @@ def test_score_csv_writes_the_table(db, tmp_path, capsys):
     out = tmp_path / "scores.csv"
     assert cli.main(["score", "--db", db, "--as-of", "2026-06-30", "--csv", str(out)]) == 0
     table = pd.read_csv(out)
-    assert list(table.columns) == scoring.TABLE_COLUMNS
+    assert list(table.columns) == TABLE_COLUMNS
     assert len(table) == 60
     assert str(out) in capsys.readouterr().out
 

@@ -9,7 +9,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from riskcore.credit import features, scoring
+from riskcore.credit import features, model
+from riskcore.credit.scores import client_scores
 from riskcore.storage.store import Store, write_ledger
 
 D = dt.date
@@ -223,7 +224,7 @@ def test_a_write_off_closes_the_invoice_on_its_date(store):
 )
 def test_the_windows_say_what_they_hold(store, as_of, settled_12m, settled_3m, due_3m, due_prior, written_off,
                                         written_off_12m):  # fmt: skip
-    # What the reasons read before they word a window's figure (riskcore.credit.scoring): a window with
+    # What the reasons read before they word a window's figure (riskcore.credit.reasons): a window with
     # nothing in it carries the wider window's figure as a fallback, which is no fact of that window.
     frames = {k: v.copy() for k, v in HAND.items()}
     frames["invoices"].loc[frames["invoices"]["invoice_id"] == "B-3", "write_off_date"] = pd.Timestamp(2024, 4, 20)
@@ -348,14 +349,12 @@ def test_changing_everything_after_a_date_leaves_earlier_scores_identical(two_le
     clients = [features.client_features(s.cursor(), as_of) for s in two_ledgers]
     assert set(features.REASON_ONLY) <= set(clients[0].columns)
     pd.testing.assert_frame_equal(clients[0], clients[1], check_exact=True)
-    original, rewritten = (scoring.client_scores(s, as_of) for s in two_ledgers)
-    assert scoring.model_card(two_ledgers[0], as_of)["model"] in ("logistic", "gradient_boosting")  # a real model
+    original, rewritten = (client_scores(s, as_of) for s in two_ledgers)
+    assert model.model_card(two_ledgers[0], as_of)["model"] in ("logistic", "gradient_boosting")  # a real model
     pd.testing.assert_frame_equal(original, rewritten, check_exact=True)
     # scored again later, the two ledgers do differ
     late = (CUT + pd.Timedelta(days=120)).date()
-    assert not scoring.client_scores(two_ledgers[0], late)["p_late"].equals(
-        scoring.client_scores(two_ledgers[1], late)["p_late"]
-    )
+    assert not client_scores(two_ledgers[0], late)["p_late"].equals(client_scores(two_ledgers[1], late)["p_late"])
 
 
 def test_an_opening_balance_is_exposure_but_not_payment_history(store):

@@ -18,7 +18,12 @@ import pytest
 
 from riskcore import demo
 from riskcore.access.auth import User
-from riskcore.credit import features, limits, scoring
+from riskcore.credit import features, limits, model
+from riskcore.credit.evaluation import evaluate
+from riskcore.credit.rules import grade_of
+from riskcore.credit.scores import client_scores
+from riskcore.credit.table import TABLE_COLUMNS, score_table
+from riskcore.messages import Reason
 from riskcore.storage.store import Store, last_date
 
 
@@ -37,7 +42,7 @@ def last(workspace):
 
 @pytest.fixture(scope="module")
 def scores(workspace, last):
-    return scoring.client_scores(workspace, last).set_index("client_id")
+    return client_scores(workspace, last).set_index("client_id")
 
 
 def _worst(series: pd.Series, share: float = 0.10) -> set[str]:
@@ -48,7 +53,7 @@ def _worst(series: pd.Series, share: float = 0.10) -> set[str]:
 
 def test_time_split_auc_on_the_demo_is_at_least_080(workspace, last):
     split = dt.date(last.year - 1, 12, 1) if last.month < 12 else dt.date(last.year, 1, 1)
-    result = scoring.evaluate(workspace, split)
+    result = evaluate(workspace, split)
     assert result["auc"] >= 0.80
     assert result["warnings"] == []  # not suspiciously high, enough cases, positives on both sides
     assert result["n_train"] >= 50 and result["n_test"] >= 50
@@ -95,7 +100,7 @@ def test_early_warning_only_lowers_scores_and_brings_the_deteriorating_clients_f
 ):
     deteriorating = sorted(demo.story(seed=42, clients=400, years=3)["deteriorating"])
     configured(scoring={"early_warning": False})
-    without = scoring.client_scores(workspace, last).set_index("client_id")
+    without = client_scores(workspace, last).set_index("client_id")
     # the model alone: not one of the 20 among the 40 lowest scores (measured: ranks 71st-128th)
     assert not set(deteriorating) & _worst(without["score"])
     # the warning only ever lowers a score, and by at least early_warning_min_points (5) when it fires
@@ -120,7 +125,7 @@ def test_every_deteriorating_clients_probability_of_paying_late_rose_over_six_mo
     # (Compared on p_late, not the score: a rule cap, such as 91+ days past due -> D, can hold a
     # client's score at the same value on both dates.)
     deteriorating = sorted(demo.story(seed=42, clients=400, years=3)["deteriorating"])
-    before = scoring.client_scores(workspace, last - dt.timedelta(days=182)).set_index("client_id")["p_late"]
+    before = client_scores(workspace, last - dt.timedelta(days=182)).set_index("client_id")["p_late"]
     rise = scores.loc[deteriorating, "p_late"] - before.reindex(deteriorating)
     assert (rise > 0).all(), rise[rise <= 0].to_dict()
 
@@ -168,12 +173,12 @@ def test_score_and_grade_agree_and_probabilities_are_calibrated_values(scores):
     assert scores["p_late"].between(0, 1).all()
     plain = scores[scores["rules"].map(len) == 0]  # no rule: score = 100 × (1 - p)
     assert np.allclose(plain["score"], 100 * (1 - plain["p_late"]), rtol=0, atol=0.05)  # rounded to 0.1
-    assert (plain["grade"] == plain["score"].map(scoring.grade_of)).all()
+    assert (plain["grade"] == plain["score"].map(grade_of)).all()
 
 
 def test_score_table_adds_limits_and_outstanding(workspace, last):
-    table = scoring.score_table(workspace, last, lang="fr")
-    assert list(table.columns) == scoring.TABLE_COLUMNS
+    table = score_table(workspace, last, lang="fr")
+    assert list(table.columns) == TABLE_COLUMNS
     assert table["score"].is_monotonic_increasing  # riskiest first
     assert (table["suggested_limit"] % 1000 == 0).all()
     assert (table.loc[table["grade"] == "E", "suggested_limit"] == 0).all()  # grade factor 0
@@ -181,7 +186,7 @@ def test_score_table_adds_limits_and_outstanding(workspace, last):
 
 
 def test_the_model_card_is_kept_and_reused_until_the_data_changes(workspace, last):
-    card = scoring.fit_model(workspace, last)
+    card = model.fit_model(workspace, last)
     folder = workspace.path.parent / (workspace.path.name + ".models") / f"{last.isoformat()}_late30"
     assert json.loads((folder / "card.json").read_text(encoding="utf-8")) == card
     assert (folder / "model.skops").stat().st_size > 0
@@ -189,13 +194,13 @@ def test_the_model_card_is_kept_and_reused_until_the_data_changes(workspace, las
     assert set(card["validation"]["candidates"]) == {"logistic", "gradient_boosting"}
     assert card["training_window"]["outcomes_known_by"] == last.isoformat()
     assert {"scikit-learn", "duckdb", "pandas"} <= set(card["versions"])
-    scoring._MODELS.clear()  # a new process: the model comes from disk, not from training
-    assert scoring.fit_model(workspace, last)["created_at"] == card["created_at"]
+    model._MODELS.clear()  # a new process: the model comes from disk, not from training
+    assert model.fit_model(workspace, last)["created_at"] == card["created_at"]
     # any write bumps the data version: the next use retrains
     limits.propose(workspace, User("claire", "credit_manager"), scores_client(workspace), 1_000, "test change")
-    renewed = scoring.fit_model(workspace, last)
+    renewed = model.fit_model(workspace, last)
     assert renewed["data_version"] == card["data_version"] + 1
-    assert scoring.model_card(workspace)["data_version"] == renewed["data_version"]
+    assert model.model_card(workspace)["data_version"] == renewed["data_version"]
 
 
 def scores_client(workspace) -> str:
@@ -217,4 +222,4 @@ def scores_client(workspace) -> str:
     ],
 )  # fmt: skip
 def test_lateness_by_due_date_is_worded_with_the_clients_figures(key, lang, text):
-    assert scoring.Reason(key, {"days": 47.6, "before": 9.2}).text(lang) == text
+    assert Reason(key, {"days": 47.6, "before": 9.2}).text(lang) == text

@@ -13,8 +13,10 @@ import pytest
 import yaml
 
 import riskcore
-from riskcore.credit import features, scoring
-from riskcore.credit.scoring import Reason
+from riskcore.credit import features
+from riskcore.credit.reasons import _due_lately_reasons, _explain, _lateness_reasons
+from riskcore.credit.rules import RecentView, apply_rules, grade_of
+from riskcore.messages import Reason
 
 LOCALES = Path(riskcore.__file__).parent / "locales"
 
@@ -35,7 +37,7 @@ LOCALES = Path(riskcore.__file__).parent / "locales"
     ],
 )
 def test_grade_is_the_best_grade_whose_cutoff_the_score_reaches(score, grade):
-    assert scoring.grade_of(score) == grade
+    assert grade_of(score) == grade
 
 
 @pytest.mark.parametrize(
@@ -60,13 +62,13 @@ def test_grade_is_the_best_grade_whose_cutoff_the_score_reaches(score, grade):
     ],
 )
 def test_rules_override_the_model_in_domain_order(model_score, settled, max_dpd, status, score, grade, rules):
-    outcome = scoring.apply_rules(model_score, settled, max_dpd, status)
+    outcome = apply_rules(model_score, settled, max_dpd, status)
     assert (outcome.score, outcome.grade, outcome.rules) == (score, grade, rules)
     assert len(outcome.reasons) == len(rules)
 
 
 def test_rule_reasons_carry_their_figures():
-    outcome = scoring.apply_rules(85.0, 2, 120, "active")
+    outcome = apply_rules(85.0, 2, 120, "active")
     assert outcome.reasons[0] == Reason("scoring.rule_few_settled", {"count": 2, "min": 3, "score": 50})
     assert outcome.reasons[1] == Reason("scoring.rule_91_plus", {"days": 120, "grade": "D"})
     assert outcome.reasons[1].text("en") == "an invoice is 120 days past due: grade D at best"
@@ -103,26 +105,26 @@ def _plain(text: str) -> str:
 def test_early_warning_scores_on_recent_behaviour_when_clearly_worse(
     model_score, settled, max_dpd, recent, score, grade, rules
 ):
-    view = scoring.RecentView(score=recent[0], outcomes=recent[1], late=recent[2], days=40.0)
-    outcome = scoring.apply_rules(model_score, settled, max_dpd, "active", view)
+    view = RecentView(score=recent[0], outcomes=recent[1], late=recent[2], days=40.0)
+    outcome = apply_rules(model_score, settled, max_dpd, "active", view)
     assert (outcome.score, outcome.grade, outcome.rules) == (score, grade, rules)
 
 
 def test_early_warning_can_be_switched_off(configured):
     configured(scoring={"early_warning": False})
-    view = scoring.RecentView(score=20.0, outcomes=6, late=6, days=70.0)
-    assert scoring.apply_rules(85.0, 10, 0, "active", view).rules == ()
+    view = RecentView(score=20.0, outcomes=6, late=6, days=70.0)
+    assert apply_rules(85.0, 10, 0, "active", view).rules == ()
 
 
 def test_early_warning_thresholds_come_from_config(configured):
     configured(scoring={"early_warning_min_outcomes": 2, "early_warning_min_points": 30})
     # 2 outcomes now suffice; 85 - 60 = 25 < 30 points is not enough, 85 - 50 = 35 is
-    assert scoring.apply_rules(85.0, 10, 0, "active", scoring.RecentView(60.0, 2, 2, 40.0)).score == 85.0
-    assert scoring.apply_rules(85.0, 10, 0, "active", scoring.RecentView(50.0, 2, 2, 40.0)).score == 50.0
+    assert apply_rules(85.0, 10, 0, "active", RecentView(60.0, 2, 2, 40.0)).score == 85.0
+    assert apply_rules(85.0, 10, 0, "active", RecentView(50.0, 2, 2, 40.0)).score == 50.0
 
 
 def test_early_warning_reason_gives_the_window_and_figures_in_both_languages():
-    outcome = scoring.apply_rules(85.0, 10, 0, "active", scoring.RecentView(20.0, 5, 4, 63.4))
+    outcome = apply_rules(85.0, 10, 0, "active", RecentView(20.0, 5, 4, 63.4))
     reason = outcome.reasons[0]
     # late_days 30: outcomes known in the last 90 days are those of invoices due 30 to 120 days ago
     assert reason == Reason(
@@ -142,7 +144,7 @@ def test_early_warning_reason_gives_the_window_and_figures_in_both_languages():
 
 def test_early_warning_of_a_client_that_settled_nothing_lately_says_so_rather_than_a_days_figure():
     # no invoice settled over the 3 months: days late there is a fallback (the 12 months' figure), no fact
-    outcome = scoring.apply_rules(60.0, 40, 0, "active", scoring.RecentView(10.0, 6, 6, None))
+    outcome = apply_rules(60.0, 40, 0, "active", RecentView(10.0, 6, 6, None))
     assert outcome.score == 10.0 and outcome.rules == ("early_warning",)
     reason = outcome.reasons[0]
     assert reason.key == "scoring.rule_early_warning_unpaid" and "days" not in reason.params
@@ -165,7 +167,7 @@ ROW = {
 
 
 def _lateness(adverse: bool = True, **changes) -> list[tuple[str, dict]]:
-    worded = scoring._lateness_reasons(adverse, ROW | changes, 10)  # kpi.worsening_days: 10
+    worded = _lateness_reasons(adverse, ROW | changes, 10)  # kpi.worsening_days: 10
     return [(r.key.removeprefix("scoring."), r.params) for r in worded]
 
 
@@ -216,7 +218,7 @@ def test_a_client_that_never_settled_an_invoice_has_no_days_late_to_word():
     ],
 )
 def test_invoices_due_lately_are_worded_only_from_what_fell_due(changes, adverse, expected):
-    worded = scoring._due_lately_reasons(adverse, ROW | changes, 10)
+    worded = _due_lately_reasons(adverse, ROW | changes, 10)
     assert [(r.key.removeprefix("scoring."), r.params) for r in worded] == expected
 
 
@@ -228,7 +230,7 @@ def test_a_driver_that_cannot_be_worded_gives_its_place_to_the_next():
                  "terms_days": 30.0}  # fmt: skip
     median = {"days_late_12m": 5.0, "due_late_3m": 2.0, "overdue_amount": 0.0, "n_dunning": 1.0}
     effects = {"lateness": 0.9, "due_lately": 0.7, "overdue": 0.5, "dunning": 0.3}
-    keys = [r.key.removeprefix("scoring.") for r in scoring._explain(row, effects, median)]
+    keys = [r.key.removeprefix("scoring.") for r in _explain(row, effects, median)]
     assert keys == ["pays_late_worsening", "overdue_now", "dunned"]
 
 
