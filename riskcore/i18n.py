@@ -7,8 +7,8 @@ Catalogues live in riskcore/locales/<lang>/<domain>.yaml; a key is `<domain>.<ke
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 import os
+from collections.abc import Callable
 from decimal import Decimal
 from functools import cache
 from pathlib import Path

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from riskcore import config
 from riskcore.messages import Reason
+from riskcore.receivables.breakdowns import DOUBTFUL_STATUSES
 
 
 def grade_of(score: float) -> str:
@@ -127,7 +128,7 @@ def apply_rules(
         grade = _worse(grade, cfg.cap_grade_91_plus)
         fired.append("past_due_91_plus")
         reasons.append(Reason("scoring.rule_91_plus", {"days": max_days_past_due, "grade": cfg.cap_grade_91_plus}))
-    if status in ("litigation", "collective_procedure"):
+    if status in DOUBTFUL_STATUSES:
         # Payment of earlier debts is frozen by law (procedure) or contested in court (litigation):
         # lateness is certain, so the score is the floor, not merely the top of grade E.
         grade, score = "E", 0.0

@@ -17,6 +17,7 @@ import pandas as pd
 from riskcore import config
 from riskcore.access.auth import DEMO_USERS
 from riskcore.dunning import worklist as wl
+from riskcore.dunning.scenario import ACTION_LEVELS
 from riskcore.receivables import kpi
 from riskcore.storage import schema
 from riskcore.storage.store import Cursor, last_date, write_frame
@@ -87,7 +88,7 @@ def replay(cur: Cursor, seed: int) -> dict[str, int]:
                                  "invoice_id": invoice, "event_date": day, "opened": True,
                                  "reason": reasons[int(rng.integers(len(reasons)))], "note": None, **stamp})  # fmt: skip
             actions.append({"action_id": action_id, "client_id": row.client_id, "invoice_id": None,
-                            "action_date": day, "level": wl.LEVELS.get(row.action), "channel": CHANNELS[row.action],
+                            "action_date": day, "level": ACTION_LEVELS.get(row.action), "channel": CHANNELS[row.action],
                             "outcome": outcome, "promise_date": None, "action": row.action, "note": None,
                             **stamp})  # fmt: skip
             if row.credit_hold_step and not row.on_hold:

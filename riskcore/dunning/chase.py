@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 
 import pandas as pd
 
 from riskcore.access import auth
 from riskcore.access.auth import User
-from riskcore.dunning.records import check_client
+from riskcore.dunning.records import write_action
+from riskcore.dunning.scenario import LEVEL_ACTIONS
 from riskcore.errors import DecisionError
-from riskcore.storage import schema
-from riskcore.storage.store import Store, write_frame
+from riskcore.storage.store import Store
 
-LEVELS = (1, 2, 3, 4, 5)  # reminder, second reminder, call, formal notice (mise en demeure), litigation
+LEVELS = tuple(sorted(LEVEL_ACTIONS))  # reminder, second reminder, call, formal notice (mise en demeure), litigation
 
 
 def chase_first(clients: pd.DataFrame, top: int = 25) -> pd.DataFrame:
@@ -47,19 +46,6 @@ def record_action(
         raise DecisionError("dunning.bad_level", value=level)
     if promise_date is not None and promise_date < action_date:
         raise DecisionError("dunning.promise_before_action", promise=promise_date, action=action_date)
-    action_id = f"ui-{uuid.uuid4().hex[:12]}"  # imported actions keep the ids of their files
-    row = {
-        "action_id": action_id,
-        "client_id": client_id,
-        "invoice_id": invoice_id,
-        "action_date": action_date,
-        "level": level,
-        "channel": channel,
-        "outcome": outcome,
-        "promise_date": promise_date,
-        "recorded_by": user.name,
-    }
-    with store.transaction() as cur:
-        check_client(cur, user, client_id)
-        write_frame(cur, schema.DUNNING_ACTIONS, pd.DataFrame([row]))
-    return action_id
+    row = {"client_id": client_id, "invoice_id": invoice_id, "action_date": action_date, "level": level,
+           "channel": channel, "outcome": outcome, "promise_date": promise_date, "action": LEVEL_ACTIONS[level]}  # fmt: skip
+    return write_action(store, user, row)  # imported actions keep the ids of their files; this one gets its own

@@ -9,7 +9,8 @@ import pandas as pd
 
 from riskcore import config
 from riskcore.dunning.promises import BROKEN, KEPT, deadline
-from riskcore.dunning.worklist import LEVELS, Ledger, lead_days, status_level
+from riskcore.dunning.scenario import LEVEL_ACTIONS
+from riskcore.dunning.worklist import Ledger, lead_days, status_level
 from riskcore.receivables import kpi
 from riskcore.receivables.filters import NO_FILTERS
 from riskcore.receivables.position import position
@@ -17,7 +18,6 @@ from riskcore.storage import store
 from riskcore.storage.store import Cursor
 
 WINDOW_DAYS = 90
-STEP_NAMES = {level: action for action, level in LEVELS.items()}
 
 
 def backlog(work: pd.DataFrame) -> pd.DataFrame:
@@ -61,7 +61,7 @@ def outstanding_by_step(clients: pd.DataFrame, ledger: Ledger) -> pd.DataFrame:
     for client, items in ledger.items.items():
         start = min(i.due_date for i in items) - lead  # the cycle: from the earliest pre-due step on
         level = status_level(ledger.done.get(client, []), start)
-        reached[client] = STEP_NAMES.get(level, "none")
+        reached[client] = LEVEL_ACTIONS.get(level, "none")
     frame = clients[["client_id", "balance"]].assign(step=clients["client_id"].map(reached))
     frame = frame.dropna(subset=["step"])
     return frame.groupby("step", as_index=False).agg(clients=("client_id", "size"), outstanding=("balance", "sum"))

@@ -16,12 +16,11 @@ import pandas as pd
 
 from riskcore import config
 from riskcore.access.auth import User, require
+from riskcore.dunning.scenario import ACTION_LEVELS
 from riskcore.errors import DecisionError, PermissionDenied
 from riskcore.storage import schema
 from riskcore.storage import store as store_mod
 from riskcore.storage.store import Cursor, Store, write_frame
-
-ACTION_LEVELS = {"reminder_email": 1, "reminder_letter": 2, "call": 3, "formal_notice": 4, "litigation": 5}
 
 
 def _new_id(prefix: str) -> str:
@@ -56,6 +55,18 @@ def _invoices_of(cur: Cursor, client_id: str, invoice_ids: Sequence[str], as_of:
     return sorted(set(invoice_ids))
 
 
+def write_action(store: Store, user: User, row: dict) -> str:
+    """Write one dunning action row (schema.DUNNING_ACTIONS) after the client checks; returns its id.
+
+    The row gets a fresh id, the user's name and the time of recording.
+    """
+    row = {**row, "action_id": _new_id("ui"), "recorded_by": user.name, "recorded_at": dt.datetime.now()}
+    with store.transaction() as cur:
+        check_client(cur, user, row["client_id"])
+        write_frame(cur, schema.DUNNING_ACTIONS, pd.DataFrame([row]))
+    return row["action_id"]
+
+
 def record_action(
     store: Store,
     user: User,
@@ -75,16 +86,9 @@ def record_action(
         raise DecisionError("dunning.bad_action", value=action)
     if outcome is not None and outcome not in cfg.outcomes:
         raise DecisionError("dunning.bad_outcome", value=outcome, expected=", ".join(cfg.outcomes))
-    action_id = _new_id("ui")
-    row = {
-        "action_id": action_id, "client_id": client_id, "invoice_id": None, "action_date": action_date,
-        "level": ACTION_LEVELS.get(action), "channel": channel, "outcome": outcome, "promise_date": None,
-        "recorded_by": user.name, "action": action, "note": note, "recorded_at": dt.datetime.now(),
-    }  # fmt: skip
-    with store.transaction() as cur:
-        check_client(cur, user, client_id)
-        write_frame(cur, schema.DUNNING_ACTIONS, pd.DataFrame([row]))
-    return action_id
+    row = {"client_id": client_id, "invoice_id": None, "action_date": action_date, "level": ACTION_LEVELS.get(action),
+           "channel": channel, "outcome": outcome, "promise_date": None, "action": action, "note": note}  # fmt: skip
+    return write_action(store, user, row)
 
 
 def record_promise(

@@ -11,10 +11,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from riskcore.config.collections import ProfileRules, Step
+from riskcore.receivables.breakdowns import DOUBTFUL_STATUSES
 
 CONTACTS = ("reminder_email", "reminder_letter", "call")  # a first contact: never a formal notice
 ESCALATIONS = ("formal_notice", "litigation")
-DOUBTFUL_STATUSES = ("litigation", "collective_procedure")
+# an action's dunning level, as dunning files give it (1 reminder ... 5 litigation); a credit hold has none
+ACTION_LEVELS = {"reminder_email": 1, "reminder_letter": 2, "call": 3, "formal_notice": 4, "litigation": 5}
+LEVEL_ACTIONS = {level: action for action, level in ACTION_LEVELS.items()}
 
 
 def payer_profile(

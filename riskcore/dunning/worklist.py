@@ -16,11 +16,10 @@ import pandas as pd
 from riskcore import config
 from riskcore.config.collections import Step
 from riskcore.dunning.promises import BROKEN, PENDING, deadline, promise_state
-from riskcore.dunning.scenario import Done, OpenItem, next_step, payer_profile
+from riskcore.dunning.scenario import ACTION_LEVELS, LEVEL_ACTIONS, Done, OpenItem, next_step, payer_profile
 from riskcore.storage import store
 from riskcore.storage.store import Cursor
 
-LEVELS = {"reminder_email": 1, "reminder_letter": 2, "call": 3, "formal_notice": 4, "litigation": 5}
 COLUMNS = [
     "client_id", "name", "profile", "step", "action", "offset_days", "owner", "owner_name", "credit_hold_step", "template",
     "invoice_ids", "step_amount", "overdue", "amount_at_risk", "max_days_past_due", "position", "grade",
@@ -80,7 +79,9 @@ def read_ledger(con: Cursor, as_of: dt.date) -> Ledger:
     }
     done: dict[str, list[Done]] = {}
     last: dict[str, tuple[str, dt.date, str | None]] = {}
-    for client, _, day, outcome, _, action in store.rows(con, "dunning_done", as_of=as_of):
+    for client, _, day, outcome, _, action in store.rows(
+        con, "dunning_done", as_of=as_of, level_actions=[LEVEL_ACTIONS[k] for k in sorted(LEVEL_ACTIONS)]
+    ):
         if action:
             done.setdefault(client, []).append(Done(action, day))
         last[client] = (action, day, outcome)
@@ -195,5 +196,5 @@ def select(
 
 def status_level(done: list[Done], cycle_start: dt.date) -> int | None:
     """A client's dunning status: the highest level reached since `cycle_start`, not the last one recorded."""
-    levels = [LEVELS[d.action] for d in done if d.date >= cycle_start and d.action in LEVELS]
+    levels = [ACTION_LEVELS[d.action] for d in done if d.date >= cycle_start and d.action in ACTION_LEVELS]
     return max(levels) if levels else None

@@ -49,3 +49,13 @@ def texts(at: AppTest) -> list[str]:
     out += [str(e.label) for e in at.expander]
     out += [str(e.label) for e in at.tabs]
     return out
+
+
+def upload(at: AppTest, *files: tuple[str, bytes]) -> AppTest:
+    """Import `files` (name, CSV bytes) at once from the Data page, as a reader would."""
+    at.switch_page("pages/data.py")
+    run(at)
+    at.file_uploader(key="data.upload").set_value([(name, content, "text/csv") for name, content in files])
+    run(at)
+    at.button(key="data.import").click()
+    return run(at)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from apptest_support import app, run
+from apptest_support import app, run, upload
 
 from riskcore.credit import limits
 from riskcore.credit.scores import client_scores
@@ -29,20 +29,11 @@ def metric(at, label: str) -> str:
     return values[0]
 
 
-def upload(at, name: str, content: bytes):
-    at.switch_page("pages/data.py")
-    run(at)
-    at.file_uploader(key="data.upload").set_value([(name, content, "text/csv")])
-    run(at)
-    at.button(key="data.import").click()
-    return run(at)
-
-
 def test_uploaded_files_set_the_overview_outstanding_to_the_hand_worked_value(empty_workspace):
     at = run(app())
     assert at.info[0].value == t("ui.empty.workspace", "en")  # nothing yet: the overview points to the Data page
 
-    upload(at, "open_items.csv", OPEN_ITEMS)
+    upload(at, ("open_items.csv", OPEN_ITEMS))
     assert [s.value for s in at.success] == ["Import done."]
     at.switch_page("pages/overview.py")
     run(at)
@@ -52,7 +43,7 @@ def test_uploaded_files_set_the_overview_outstanding_to_the_hand_worked_value(em
     # Nothing is due before 20/09/2026 (first due date 01/10/2026).
     assert metric(at, "Overdue") == "€0"
 
-    upload(at, "payments.csv", PAYMENTS)
+    upload(at, ("payments.csv", PAYMENTS))
     at.switch_page("pages/overview.py")
     run(at)
     # The payment moves the last date to 25/09/2026 and settles F001: 4 000 - 1 200 = 2 800.
@@ -138,15 +129,8 @@ CLIENTS = b"Code client;Raison sociale;Segment\nC1;Alpha SARL;PME\nC2;Beta SA;Gr
 
 def test_a_sidebar_filter_narrows_the_overview_to_the_chosen_segment(empty_workspace):
     at = run(app())
-    at.switch_page("pages/data.py")
-    run(at)
     # Two files at once: the clients file gives C1 and C2 their segments.
-    at.file_uploader(key="data.upload").set_value(
-        [("clients.csv", CLIENTS, "text/csv"), ("open_items.csv", OPEN_ITEMS, "text/csv")]
-    )
-    run(at)
-    at.button(key="data.import").click()
-    run(at)
+    upload(at, ("clients.csv", CLIENTS), ("open_items.csv", OPEN_ITEMS))
     assert [s.value for s in at.success] == ["Import done."]
     at.switch_page("pages/overview.py")
     run(at)
@@ -164,7 +148,7 @@ def test_a_sidebar_filter_narrows_the_overview_to_the_chosen_segment(empty_works
 
 def test_selecting_a_client_on_the_concentration_page_opens_its_file(empty_workspace):
     at = run(app())
-    upload(at, "open_items.csv", OPEN_ITEMS)
+    upload(at, ("open_items.csv", OPEN_ITEMS))
     at.switch_page("pages/concentration.py")
     run(at)
     # C2 carries 2 500 of 4 000 (62.5 %), C1 1 500: C2 is the first row of the table.
@@ -178,7 +162,7 @@ def test_selecting_a_client_on_the_concentration_page_opens_its_file(empty_works
 
 def test_a_dunning_action_recorded_on_the_client_file_joins_its_history(empty_workspace):
     at = run(app())
-    upload(at, "open_items.csv", OPEN_ITEMS)
+    upload(at, ("open_items.csv", OPEN_ITEMS))
     at.selectbox(key="sidebar.view_as").set_value("credit_manager")
     at.query_params["client"] = "C1"
     at.switch_page("pages/client.py")
@@ -226,7 +210,7 @@ def test_empty_lists_say_so_in_words_rather_than_showing_an_empty_table(empty_wo
     at.switch_page("pages/data.py")
     run(at)
     assert t("ui.empty.no_imports", "en") in [i.value for i in at.info]
-    upload(at, "open_items.csv", OPEN_ITEMS)
+    upload(at, ("open_items.csv", OPEN_ITEMS))
     assert t("ui.empty.no_imports", "en") not in [i.value for i in at.info]
     at.switch_page("pages/late_payers.py")
     run(at)

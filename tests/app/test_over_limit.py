@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
-from apptest_support import app, run
+from apptest_support import app, run, upload
 
 from riskcore.credit import limits
 from riskcore.ui import views
@@ -41,14 +41,7 @@ OPEN_ITEMS = (
 
 def test_the_overview_lists_a_client_with_a_limit_of_0_and_a_balance_as_over_its_limit(empty_workspace):
     at = run(app())
-    at.switch_page("pages/data.py")
-    run(at)
-    at.file_uploader(key="data.upload").set_value(
-        [("clients.csv", CLIENTS, "text/csv"), ("open_items.csv", OPEN_ITEMS, "text/csv")]
-    )
-    run(at)
-    at.button(key="data.import").click()
-    run(at)
+    upload(at, ("clients.csv", CLIENTS), ("open_items.csv", OPEN_ITEMS))
     assert [s.value for s in at.success] == ["Import done."]
     at.switch_page("pages/overview.py")
     run(at)

@@ -7,18 +7,8 @@ import json
 import pandas as pd
 import pytest
 
-from riskcore import cli, demo
+from riskcore import cli
 from riskcore.credit.table import TABLE_COLUMNS
-from riskcore.storage.store import Store
-
-
-@pytest.fixture(scope="module")
-def db(tmp_path_factory):
-    path = tmp_path_factory.mktemp("cli") / "workspace.duckdb"
-    store = Store(path)
-    demo.load_demo(store, seed=42, clients=60, years=2)
-    store.close()
-    return str(path)
 
 
 def test_score_json_has_one_row_per_client_with_the_design_columns(db, capsys):
