@@ -3,7 +3,7 @@
 import streamlit as st
 
 from riskcore.reporting import charts
-from riskcore.ui import actions, cached, forms, frame, tables, views, widgets
+from riskcore.ui import actions, cached, collect, forms, frame, recording, tables, views, widgets
 
 PENALTY_COLUMNS = ["invoice_id", "due_date", "settle_date", "days_late", "amount", "penalty", "indemnity"]
 
@@ -22,6 +22,8 @@ with widgets.guard(ctx):
     profile = cached.client_profile(ctx, client_id)
     row = views.client_row(ctx, client_id)
     widgets.client_header(ctx, profile, row)
+    day = cached.collections_day(ctx)
+    collect.client_collections(ctx, day, client_id)
     widgets.kpi_cards(ctx, views.client_cards(ctx, row), per_row=4)
     left, right = st.columns([2, 3])
     with left:
@@ -44,7 +46,8 @@ with widgets.guard(ctx):
         tables.show(ctx, invoices, views.CLIENT_OPEN_ITEM_COLUMNS, key="client.invoices", link=None, cents=True)
     with tabs[1]:
         tables.show(ctx, cached.dunning_history(ctx, client_id), None, key="client.dunning", link=None)
-        forms.dunning_form(ctx, client_id, invoices, key="client.dunning_form")
+        collect.client_promises(ctx, day, client_id)
+        recording.record_form(ctx, day, [client_id], key="client.record", invoices=invoices)
     with tabs[2]:
         tables.show(ctx, cached.disputes(ctx, client_id), None, key="client.disputes", link=None, cents=True)
     with tabs[3]:

@@ -9,9 +9,14 @@ from riskcore.errors import PermissionDenied
 
 DEMO_USERS = {
     "viewer": "cfo@demo",
+    "sales_rep": "sales.rep@demo",
+    "collector": "collector@demo",
     "credit_manager": "credit.manager@demo",
     "admin": "admin@demo",
 }
+# Roles whose demo stand-in takes the name of a person of the ledger (a client's sales rep or
+# collector): a sales rep records on their own clients only, which the core checks by that name.
+PERSONAL_ROLES = ("sales_rep", "collector")
 
 
 @dataclass(frozen=True)
@@ -32,9 +37,9 @@ def require(user: User, action: str) -> None:
         raise PermissionDenied("auth.denied", user=user.name, role=user.role, action=action)
 
 
-def demo_user(role: str) -> User:
-    """The single-user demo mode's stand-in for a person holding `role`."""
-    return User(DEMO_USERS[role], role)
+def demo_user(role: str, name: str | None = None) -> User:
+    """The single-user demo mode's stand-in for a person holding `role` (named `name` when given)."""
+    return User(name or DEMO_USERS[role], role)
 
 
 def configured_user(email: str | None) -> User | None:

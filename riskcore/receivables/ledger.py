@@ -27,6 +27,14 @@ def filter_options(con: Cursor) -> dict[str, tuple[str, ...]]:
     return {d: tuple(v) for d, v in out.items()}
 
 
+def people(con: Cursor) -> dict[str, tuple[str, ...]]:
+    """The sales reps and the collectors the clients table names, sorted: {"sales_rep": (...), "collector": (...)}."""
+    out: dict[str, list[str]] = {"sales_rep": [], "collector": []}
+    for role, name in store.rows(con, "ledger_people"):
+        out[role].append(str(name))
+    return {role: tuple(names) for role, names in out.items()}
+
+
 def client_choices(con: Cursor) -> pd.DataFrame:
     """Every client's id and name, for the client file's picker."""
     return store.query(con, "ledger_client_choices")

@@ -6,7 +6,6 @@ and is shown as a message, like any other EncoursError.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -14,7 +13,6 @@ import pandas as pd
 import streamlit as st
 
 from riskcore.access import auth
-from riskcore.dunning import chase
 from riskcore.errors import EncoursError
 from riskcore.i18n import t
 from riskcore.storage.store import clear_ledger
@@ -175,25 +173,49 @@ def decide_limit(ctx: Context, decision_id: int, approve: bool) -> None:
     st.rerun()
 
 
-def record_dunning(
-    ctx: Context,
-    client_id: str,
-    action_date: dt.date,
-    level: int,
-    channel: str,
-    invoice_id: str | None,
-    outcome: str | None,
-    promise_date: dt.date | None,
-) -> None:
-    """Record one dunning action through the core, then rerun to show it."""
-    try:
-        chase.record_action(
-            ctx.store, ctx.user, client_id, action_date, level, channel, invoice_id, outcome, promise_date
-        )
-    except EncoursError as exc:
-        _fail(ctx, exc)
+def _record_one(ctx: Context, kind: str, client_id: str, values: dict) -> None:
+    """One client's record of `kind` through riskcore.dunning.records (which checks the user)."""
+    from riskcore.dunning import records
+
+    day, note = values["date"], values.get("note") or None
+    invoices = values.get("invoices", {}).get(client_id, ())
+    if kind == "action":
+        records.record_action(
+            ctx.store, ctx.user, client_id, day, values["action"], values.get("channel"),
+            values.get("outcome") or None, note,
+        )  # fmt: skip
+    elif kind == "promise":
+        amount = values["amounts"][client_id]
+        records.record_promise(ctx.store, ctx.user, client_id, day, values["promise_date"], amount, invoices, note)
+    elif kind in ("dispute", "dispute_resolved"):
+        opened = kind == "dispute"
+        records.record_dispute(ctx.store, ctx.user, client_id, invoices, day, values.get("reason"), note, opened=opened)
+    else:
+        records.set_credit_hold(ctx.store, ctx.user, client_id, day, kind == "hold_on", values.get("reason") or None)
+
+
+def record_collections(ctx: Context, kind: str, client_ids: Sequence[str], values: dict) -> None:
+    """Record `kind` (action, promise, dispute, dispute_resolved, hold_on, hold_off) for each client.
+
+    Each client's record is its own transaction: a refusal for one (another rep's client, nothing
+    open) is reported by name and leaves the others recorded.
+    """
+    done, refused = [], []
+    for client_id in client_ids:
+        try:
+            _record_one(ctx, kind, client_id, values)
+        except EncoursError as exc:
+            refused.append(ctx.t("collect.refused_line", client=client_id, message=exc.message(ctx.lang)))
+        else:
+            done.append(client_id)
+    if refused and not done:
+        st.error("\n\n".join(refused), icon=":material/error:")
         return
-    flash("success", ctx.t("dunning.recorded"))
+    message = ctx.t("collect.recorded", n=len(done), what=ctx.t(f"collect.kind_{kind}").lower())
+    if refused:
+        flash("error", message + "\n\n" + "\n\n".join(refused))
+    else:
+        flash("success", message)
     st.rerun()
 
 

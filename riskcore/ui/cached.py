@@ -21,6 +21,7 @@ import streamlit as st
 
 from riskcore.credit import limits
 from riskcore.credit import scores as credit_scores
+from riskcore.dunning import portfolio
 from riskcore.receivables import kpi, ledger, legal
 from riskcore.receivables.filters import Filters
 from riskcore.storage.store import last_date as _last_date
@@ -65,7 +66,17 @@ def _scores(db: str, version: int, as_of: dt.date) -> pd.DataFrame:
 
 def clear() -> None:
     """Drop every cached read (tests call it between workspaces)."""
-    for fn in (_with_cursor, _with_store, _suggested, _clients, _client_names, last_date, filter_options):
+    for fn in (
+        _with_cursor,
+        _with_store,
+        _suggested,
+        _clients,
+        _client_names,
+        last_date,
+        filter_options,
+        people,
+        _figures,
+    ):
         fn.clear()
 
 
@@ -82,6 +93,12 @@ def last_date(db: str, version: int) -> dt.date | None:
 @st.cache_data(show_spinner=False, max_entries=_MAX)
 def filter_options(db: str, version: int) -> dict[str, tuple[str, ...]]:
     return ledger.filter_options(open_store(db).cursor())
+
+
+@st.cache_data(show_spinner=False, max_entries=_MAX)
+def people(db: str, version: int) -> dict[str, tuple[str, ...]]:
+    """The sales reps and collectors the clients table names (for the demo's "view as")."""
+    return ledger.people(open_store(db).cursor())
 
 
 @st.cache_resource(show_spinner=False, max_entries=_MAX)
@@ -216,3 +233,22 @@ def dunning_history(ctx: Context, client_id: str) -> pd.DataFrame:
 
 def disputes(ctx: Context, client_id: str) -> pd.DataFrame:
     return read(ctx, ledger.disputes, client_id)
+
+
+# --- collections (riskcore.dunning.portfolio) ------------------------------------------------
+
+
+def collections_day(ctx: Context) -> portfolio.Day:
+    """The worklist, promises, holds and disputes at the as-of date (read once per data version)."""
+    return read_store(ctx, portfolio.day, ctx.as_of)
+
+
+@st.cache_resource(show_spinner=False, max_entries=_MAX)
+def _figures(db: str, version: int, as_of: dt.date) -> dict:
+    day = _with_store(db, version, _name(portfolio.day), portfolio.day, (as_of,), ())
+    return portfolio.figures(open_store(db), day)
+
+
+def collection_figures(ctx: Context) -> dict:
+    """kpis.collection_figures of the day's worklist (cached like the day itself)."""
+    return _figures(ctx.db, ctx.version, ctx.as_of)

@@ -1,4 +1,6 @@
-"""The forms that change something: propose a limit, approve or reject one, record a dunning action.
+"""The forms that change something: propose a limit, approve or reject one, import, manage the workspace.
+
+The collections forms (actions, promises, disputes, holds) are in riskcore.ui.recording.
 
 Each form only collects values and calls riskcore (through riskcore.ui.actions); the role
 checks and the approval rule live in riskcore.access.auth and riskcore.credit.limits.
@@ -6,7 +8,6 @@ checks and the approval rule live in riskcore.access.auth and riskcore.credit.li
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -21,8 +22,6 @@ if TYPE_CHECKING:
     from riskcore.ui.context import Context
     from riskcore.ui.uploads import Staged
 
-DUNNING_LEVELS = (1, 2, 3, 4, 5)
-CHANNELS = ("email", "letter", "phone", "registered_letter", "bailiff")
 
 
 def _amount(value: object) -> float | None:
@@ -132,42 +131,6 @@ def history(ctx: Context, decisions: pd.DataFrame, *, key: str) -> None:
         "decided_at",
     ]
     tables.show(ctx, decisions, columns, key=key)
-
-
-def dunning_form(ctx: Context, client_id: str, open_invoices: pd.DataFrame, *, key: str) -> None:
-    """Record a reminder, call, formal notice or litigation step for the client or one invoice."""
-    with st.form(key=key, clear_on_submit=True, border=True):
-        cols = st.columns(3)
-        action_date = cols[0].date_input(
-            ctx.t("dunning.date"), value=ctx.as_of or dt.date.today(), format="DD/MM/YYYY", key=f"{key}.date"
-        )
-        level = cols[1].selectbox(
-            ctx.t("dunning.level"), DUNNING_LEVELS, key=f"{key}.level", format_func=lambda lv: ctx.t(f"code.level.{lv}")
-        )
-        channel = cols[2].selectbox(
-            ctx.t("dunning.channel"),
-            CHANNELS,
-            key=f"{key}.channel",
-            format_func=lambda c: ctx.t(f"dunning.channel_{c}"),
-        )
-        invoices = ["", *open_invoices.get("invoice_id", pd.Series(dtype=str)).astype(str)]
-        invoice = cols[0].selectbox(
-            ctx.t("dunning.invoice"),
-            invoices,
-            key=f"{key}.invoice",
-            format_func=lambda i: i or ctx.t("dunning.whole_account"),
-        )
-        promise = cols[1].date_input(
-            ctx.t("dunning.promise_date"), value=None, format="DD/MM/YYYY", key=f"{key}.promise"
-        )
-        outcome = cols[2].text_input(ctx.t("dunning.outcome"), key=f"{key}.outcome")
-        submitted = st.form_submit_button(
-            ctx.t("dunning.record"), type="primary", key=f"{key}.submit", disabled=not ctx.user.can("dunning")
-        )
-    if submitted:
-        actions.record_dunning(ctx, client_id, action_date, level, channel, invoice or None, outcome or None, promise)
-    if not ctx.user.can("dunning"):
-        st.caption(ctx.t("data.role_needed", role=ctx.t(f"role.{ctx.user.role}")))
 
 
 def import_form(ctx: Context, files: Sequence[Staged], previews: list, mappings: list) -> None:

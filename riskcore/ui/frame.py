@@ -15,7 +15,7 @@ from dataclasses import fields
 import streamlit as st
 
 from riskcore import config
-from riskcore.access.auth import DEMO_USERS, User, configured_user, demo_user
+from riskcore.access.auth import DEMO_USERS, PERSONAL_ROLES, User, configured_user, demo_user
 from riskcore.i18n import LANGUAGES, default_language, t
 from riskcore.receivables.filters import DIMENSIONS, Filters
 from riskcore.storage.store import Store
@@ -54,7 +54,23 @@ def _language_switch() -> str:
     return lang
 
 
-def _user(lang: str) -> User:
+def _person(store: Store, role: str, lang: str) -> str | None:
+    """Demo mode, as a sales rep or a collector: which one (the names the clients file gives)."""
+    if role not in PERSONAL_ROLES:
+        return None
+    names = cached.people(str(store.path), store.data_version()).get(role, ())
+    if not names:
+        return None
+    key = f"sidebar.person.{role}"
+    kept = st.session_state.get(f"_encours_person.{role}")  # a plain key: it survives page switches
+    if st.session_state.get(key) not in names:
+        st.session_state[key] = kept if kept in names else names[0]
+    name = st.sidebar.selectbox(t(f"ui.sidebar.person_{role}", lang), names, key=key)
+    st.session_state[f"_encours_person.{role}"] = name
+    return name
+
+
+def _user(store: Store, lang: str) -> User:
     """Demo mode: the "view as" switch; with configured users, the signed-in person or a stop."""
     cfg = config.get()
     if cfg.demo_mode:
@@ -72,7 +88,7 @@ def _user(lang: str) -> User:
             help=t("ui.sidebar.view_as_help", lang),
         )
         st.session_state["_encours_role"] = role  # a plain key: it survives page switches
-        return demo_user(role)
+        return demo_user(role, _person(store, role, lang))
     email = st.user.get("email") if st.user else None
     user = configured_user(email)
     if user is not None:
@@ -136,7 +152,7 @@ def render(store: Store) -> Context:
     head.markdown(f"### {config.get().app.workspace_name}")
     if store.is_demo():
         head.badge(t("ui.sidebar.demo_badge", lang), icon=":material/science:", color="orange")
-    user = _user(lang)
+    user = _user(store, lang)
     as_of = _as_of(store, version, lang)
     filters = _filters(store, version, lang)
     return Context(store=store, version=version, lang=lang, user=user, as_of=as_of, filters=filters)

@@ -34,9 +34,11 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/late_payers.py", "late_payers", "credit", ":material/schedule:"),
     PageSpec("pages/client.py", "client", "credit", ":material/person:"),
     PageSpec("pages/limits.py", "limits", "credit", ":material/tune:"),
+    PageSpec("pages/collections.py", "collections", "collections", ":material/phone_in_talk:"),
+    PageSpec("pages/my_clients.py", "my_clients", "collections", ":material/badge:"),
     PageSpec("pages/data.py", "data", "data", ":material/upload_file:"),
 )
-SECTIONS = ("steering", "credit", "data")
+SECTIONS = ("steering", "credit", "collections", "data")
 BY_PATH = {p.url_path: p for p in PAGES}
 
 
@@ -46,7 +48,7 @@ def title(spec: PageSpec, lang: str) -> str:
 
 
 def navigation(lang: str) -> st.navigation:
-    """`st.navigation` with the three sections, titles in `lang`; the overview is the home page."""
+    """`st.navigation` with its sections, titles in `lang`; the overview is the home page."""
     sections: dict[str, list] = {t(f"ui.section.{s}", lang): [] for s in SECTIONS}
     for spec in PAGES:
         page = st.Page(

@@ -23,6 +23,10 @@ MAX_ROWS = 500  # formatting cost grows with cells; exports always carry every r
 
 AMOUNTS = {
     "amount",
+    "step_amount",
+    "amount_at_risk",
+    "promise_amount",
+    "outstanding",
     "open_amount",
     "balance",
     "not_due",
@@ -52,9 +56,13 @@ AMOUNTS = {
     "balance_ht",
     "balance_ttc",
 }
-PCTS = {"utilisation", "share", "cumulative_share", "p_late", "p_score", "overdue_rate"}
+PCTS = {"utilisation", "share", "cumulative_share", "p_late", "p_score", "overdue_rate", "cei"}
 DATES = {
     "invoice_date",
+    "last_action_date",
+    "broken_promise",
+    "event_date",
+    "made_on",
     "due_date",
     "settle_date",
     "last_dunning_date",
@@ -67,6 +75,10 @@ DATES = {
 DATETIMES = {"proposed_at", "decided_at", "imported_at"}
 INTEGERS = {
     "invoices",
+    "steps",
+    "open_disputes",
+    "disputes",
+    "invoice_count",
     "clients",
     "rows",
     "rejected",
@@ -81,7 +93,7 @@ INTEGERS = {
     "settled_invoices",
     "days_since_invoice",
 }
-DECIMALS = {"score": 0, "days_late_12m": 1, "days_late_trend": 1, "avg_days_late": 1, "weighted_days_late": 1}
+DECIMALS = {"median_age_days": 0, "score": 0, "days_late_12m": 1, "days_late_trend": 1, "avg_days_late": 1, "weighted_days_late": 1}
 
 
 NOT_NEGATIVE_DAYS = {"days_past_due", "max_days_past_due"}  # an invoice not yet due is not "-14 days" late
@@ -118,9 +130,19 @@ CODED = {
     "last_dunning_level": "ui.code.level",
     "dunning_status": "ui.code.dunning_status",
     "kind": "ingest.kinds",
+    "profile": "ui.code.profile",
+    "action": "ui.code.action",
+    "last_action": "ui.code.action",
+    "next_action": "ui.code.action",
+    "owner": "ui.code.owner",
+    "next_owner": "ui.code.owner",
+    "last_outcome": "ui.code.outcome",
+    "alert_kind": "ui.code.alert_kind",
+    "dispute_reason": "ui.code.dispute_reason",
+    "state": "ui.code.promise_state",
 }
 BUCKETED = {"bucket", "segment"}  # values named by riskcore.receivables.kpi.bucket_names / segment_names
-BOOLEANS = {"disputed", "worsening", "non_credit", "doubtful", "terms_end_of_month", "due_date_assumed"}
+BOOLEANS = {"on_hold", "disputed", "worsening", "non_credit", "doubtful", "terms_end_of_month", "due_date_assumed"}
 
 
 def _code(value: object) -> object:
@@ -172,7 +194,7 @@ def show(
     key: str,
     link: str | None = "client_id",
     cents: bool = False,
-    select: bool = False,
+    select: bool | str = False,
     height: int | str = "auto",
     limit: int = MAX_ROWS,
     truncated: str = "table.truncated",
@@ -182,7 +204,7 @@ def show(
 
     An empty frame shows the empty state `empty` (widgets.empty: what to do next) when given,
     else a plain "no rows". Returns the selection state when `select` is set (one row at a
-    time), else None.
+    time; `select="multi"`: several), else None.
     """
     if frame.empty:
         if empty is None:
@@ -203,10 +225,16 @@ def show(
         )
     formats = {header(ctx, c): f for c in columns if (f := _formatter(c, ctx.lang, cents)) is not None}
     styler = view.rename(columns={c: header(ctx, c) for c in columns}).style.format(formats, na_rep="")
-    kwargs: dict[str, Any] = {"on_select": "rerun", "selection_mode": "single-row"} if select else {}
+    mode = "multi-row" if select == "multi" else "single-row"
+    kwargs: dict[str, Any] = {"on_select": "rerun", "selection_mode": mode} if select else {}
     return st.dataframe(
         styler, key=key, hide_index=True, column_config=config, height=height, placeholder="—", **kwargs
     )
+
+
+def selected_rows(state: Any) -> list[int]:
+    """The positions of the rows the reader selected in a `show(..., select=...)` table."""
+    return list(state.selection.rows) if state is not None and hasattr(state, "selection") else []
 
 
 def selected_row(state: Any) -> int | None:

@@ -160,33 +160,6 @@ def test_selecting_a_client_on_the_concentration_page_opens_its_file(empty_works
     assert metric(at, "Balance") == "€2,500"
 
 
-def test_a_dunning_action_recorded_on_the_client_file_joins_its_history(empty_workspace):
-    at = run(app())
-    upload(at, ("open_items.csv", OPEN_ITEMS))
-    at.selectbox(key="sidebar.view_as").set_value("credit_manager")
-    at.query_params["client"] = "C1"
-    at.switch_page("pages/client.py")
-    run(at)
-    at.selectbox(key="client.dunning_form.level").set_value(3)
-    at.selectbox(key="client.dunning_form.channel").set_value("phone")
-    at.selectbox(key="client.dunning_form.invoice").set_value("F001")
-    at.text_input(key="client.dunning_form.outcome").input("Promised to pay next week")
-    at.button(key="client.dunning_form.submit").click()
-    run(at)
-    assert [s.value for s in at.success] == ["Dunning action recorded."]
-    rows = (
-        empty_workspace.cursor()
-        .execute("SELECT client_id, invoice_id, action_date, level, channel, recorded_by FROM dunning_actions")
-        .fetchall()
-    )
-    # Dated at the as-of date (20/09/2026, the last invoice date), by the credit manager of the demo mode.
-    assert [(r[0], r[1], r[2].isoformat(), r[3], r[4], r[5]) for r in rows] == [
-        ("C1", "F001", "2026-09-20", 3, "phone", "credit.manager@demo")
-    ]
-    levels = [list(table.value["Level"]) for table in at.dataframe if "Level" in table.value.columns]
-    assert levels == [["3 · Call"]]
-
-
 def test_a_file_missing_a_required_column_is_refused_with_a_message_not_a_traceback(empty_workspace):
     at = run(app())
     at.switch_page("pages/data.py")

@@ -64,6 +64,8 @@ SCREENS = (
     Screen("late_payers", "Retards", "Late payers"),
     Screen("client", "Fiche client", "Client file"),
     Screen("limits", "Limites de crédit", "Credit limits"),
+    Screen("collections", "Recouvrement", "Collections"),
+    Screen("my_clients", "Mes clients", "My clients"),
     Screen("data", "Données", "Data"),
 )
 BY_PATH = {s.path: s for s in SCREENS}
@@ -296,7 +298,7 @@ def pick_first_client(page) -> None:
 
 
 def test_every_registered_page_is_visited_by_this_suite() -> None:
-    # The app's registry and SCREENS name the same seven pages: a new page must get a title here.
+    # The app's registry and SCREENS name the same nine pages: a new page must get a title here.
     assert [p.url_path for p in nav.PAGES] == [s.path for s in SCREENS]
 
 
