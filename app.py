@@ -1,10 +1,14 @@
 """Encours: page config, the shared sidebar and the navigation. Nothing else (DESIGN.md)."""
 
+from pathlib import Path
+
 import streamlit as st
 
 from riskcore.ui import frame, nav, resources
 
-st.set_page_config(page_title="Encours", page_icon=":material/account_balance:", layout="wide")
+# A file of the app, not a Material icon: Streamlit fetches those favicons from a font host.
+ICON = Path(__file__).parent / "riskcore" / "ui" / "encours.png"
+st.set_page_config(page_title="Encours", page_icon=str(ICON), layout="wide")
 
 ctx = frame.render(resources.workspace(frame.language()))
 with frame.active(ctx):

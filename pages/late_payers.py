@@ -5,11 +5,12 @@ import streamlit as st
 from riskcore import config, i18n
 from riskcore.dunning import chase
 from riskcore.reporting import charts
-from riskcore.ui import cached, frame, tables, views, widgets
+from riskcore.ui import cached, collect, frame, tables, views, widgets
 
 CHASE_COLUMNS = [
     "client_id",
     "name",
+    "profile",
     "overdue",
     "max_days_past_due",
     "p_score",
@@ -41,7 +42,9 @@ with widgets.guard(ctx):
     st.subheader(ctx.t("late.chase_first"))
     st.caption(ctx.t("late.chase_first_help"))
     clients = views.clients(ctx)
-    chase = chase.chase_first(clients)
+    left, _ = st.columns([1, 3])
+    with left:
+        chase = collect.with_profile(ctx, chase.chase_first(clients), key="late.profile")
     if chase.empty:
         widgets.empty(ctx, "nothing_overdue")
     else:

@@ -63,7 +63,9 @@ REGIONS = {
 }  # fmt: skip
 SALES_REPS = ("Julie Moreau", "Thomas Lefèvre", "Sophie Girard", "Nicolas Fabre", "Camille Roussel", "Antoine Mercier")
 COLLECTORS = ("c.lambert", "n.garnier")  # credit controllers who record calls and notices
-DISPUTE_REASONS = ("prix", "quantité", "livraison", "qualité", "facture en double")
+# config.yaml collections.dispute_reasons codes, so the ledger's own disputes and those recorded in Encours
+# group under one reason (the pages translate the codes).
+DISPUTE_REASONS = ("price", "quantity", "delivery", "quality", "other")
 SEGMENTS = ("Grand compte", "ETI", "PME", "TPE")
 # Legal forms per segment, with their weights.
 LEGAL_FORMS = {

@@ -44,6 +44,7 @@ class Day:
     work: pd.DataFrame  # worklist.worklist, ranked by amount at risk
     disputes: pd.DataFrame  # the disputed invoices open at as_of: invoice_id, client_id, reason, amount, age_days
     events: pd.DataFrame  # formal notices and credit holds of the last ALERT_DAYS: client_id, event_date, kind
+    profiles: pd.Series  # every client's payer profile, indexed by client_id
 
 
 def day(store: Store, as_of: dt.date) -> Day:
@@ -57,7 +58,10 @@ def day(store: Store, as_of: dt.date) -> Day:
     events = store_mod.query(
         con, "dunning_alert_events", start=start, as_of=as_of, formal_level=ACTION_LEVELS["formal_notice"]
     )
-    return Day(as_of, clients, ledger, work, disputes, events)
+    profiles = pd.Series(
+        wl.profiles(clients.reset_index(drop=True), ledger).to_numpy(), index=clients["client_id"].to_numpy()
+    )
+    return Day(as_of, clients, ledger, work, disputes, events, profiles)
 
 
 def board(d: Day, sales_rep: str | None = None, client_ids: Iterable[str] | None = None) -> pd.DataFrame:
@@ -75,7 +79,7 @@ def board(d: Day, sales_rep: str | None = None, client_ids: Iterable[str] | None
     if "collector" not in clients:
         collectors = d.ledger.profile_inputs[["client_id", "collector"]]
         clients = clients.merge(collectors, on="client_id", how="left")
-    frame = clients.assign(profile=wl.profiles(clients, d.ledger))
+    frame = clients.assign(profile=clients["client_id"].map(d.profiles))
     steps = d.work.set_index("client_id")
     frame["next_action"] = frame["client_id"].map(steps["action"])
     frame["next_owner"] = frame["client_id"].map(steps["owner"])

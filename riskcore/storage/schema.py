@@ -52,6 +52,7 @@ CLIENTS = Table(
         _c("sales_rep", "VARCHAR"),
         _c("collector", "VARCHAR"),  # who chases the client (chargé de recouvrement)
         _c("language", "VARCHAR"),  # fr / en: the language of its letters (default app.default_language)
+        _c("email", "VARCHAR"),  # where its dunning e-mails go (accounts payable)
         _c("payment_terms_days", "INTEGER"),
         _c("terms_end_of_month", "BOOLEAN"),
         _c("credit_limit", MONEY),

@@ -23,7 +23,7 @@ from riskcore.storage import schema
 Cursor = duckdb.DuckDBPyConnection
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 MACROS_DIR = Path(__file__).parent / "macros"
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 SEQUENCES = ("import_seq", "decision_seq")
 
 
@@ -56,6 +56,8 @@ MIGRATIONS: dict[int, list[str]] = {
         "ALTER TABLE dunning_actions ADD COLUMN IF NOT EXISTS recorded_at TIMESTAMP",
         *(_create_table(t) for t in schema.COLLECTION_TABLES),
     ],
+    # the address dunning e-mails are sent to (issue 13: sending by SMTP when configured)
+    4: ["ALTER TABLE clients ADD COLUMN IF NOT EXISTS email VARCHAR"],
 }
 
 # invoice_paid: each invoice row (the columns the invoice_facts macro reads, typed as in

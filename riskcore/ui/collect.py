@@ -24,9 +24,9 @@ if TYPE_CHECKING:
     from riskcore.ui.context import Context
 
 WORK_COLUMNS = [
-    "client_id", "name", "profile", "action", "owner", "owner_name", "invoice_count", "step_amount", "overdue",
-    "amount_at_risk", "max_days_past_due", "grade", "last_action", "last_action_date", "last_outcome",
-    "broken_promise", "on_hold", "sales_rep", "collector",
+    "client_id", "name", "profile", "action", "broken_promise", "owner", "owner_name", "invoice_count",
+    "step_amount", "overdue", "amount_at_risk", "max_days_past_due", "grade", "last_action", "last_action_date",
+    "last_outcome", "on_hold", "sales_rep", "collector",
 ]  # fmt: skip
 BOARD_COLUMNS = [
     "client_id", "name", "balance", "overdue", "max_days_past_due", "profile", "next_action", "next_owner_name",
@@ -53,24 +53,36 @@ def _choice(ctx: Context, label: str, options: Sequence[str], key: str, words: s
 
 
 def worklist_filters(ctx: Context, work: pd.DataFrame, *, key: str) -> pd.DataFrame:
-    """Owner (a role or a person), profile, action and sales rep pickers; the rows they keep.
+    """A client search (code or name), owner (a role or a person), profile, action and sales rep; the rows kept.
 
     A collector or a sales rep opens on their own steps (their name as the owner).
     """
     mine = ctx.user.name if ctx.user.role in ("collector", "sales_rep") else ANY
     people = sorted({n for n in work["owner_name"].dropna()} | ({mine} - {ANY}))
     owners = [*sorted(set(work["owner"].dropna())), *people]
-    cols = st.columns(4)
-    with cols[0]:
-        owner = _choice(ctx, "collect.owner", owners, f"{key}.owner", "owner", default=mine)
+    cols = st.columns([3, 2, 2, 2, 2])
+    search = (
+        cols[0]
+        .text_input(ctx.t("collect.search"), key=f"{key}.search", placeholder=ctx.t("collect.search_hint"))
+        .strip()
+    )
     with cols[1]:
-        profile = _choice(ctx, "collect.profile", list(config.get().collections.scenarios), f"{key}.profile", "profile")
+        owner = _choice(ctx, "collect.owner", owners, f"{key}.owner", "owner", default=mine)
     with cols[2]:
-        action = _choice(ctx, "collect.action", sorted(set(work["action"])), f"{key}.action", "action")
+        profile = _choice(ctx, "collect.profile", list(config.get().collections.scenarios), f"{key}.profile", "profile")
     with cols[3]:
+        action = _choice(ctx, "collect.action", sorted(set(work["action"])), f"{key}.action", "action")
+    with cols[4]:
         reps = sorted(set(work["sales_rep"].dropna()))
         rep = _choice(ctx, "collect.sales_rep", reps, f"{key}.rep", None)
-    return wl.select(work, owner=owner or None, profile=profile or None, action=action or None, sales_rep=rep or None)
+    work = wl.select(work, owner=owner or None, profile=profile or None, action=action or None, sales_rep=rep or None)
+    if search:
+        needle = search.casefold()
+        found = work["client_id"].str.casefold().str.contains(needle, regex=False) | work["name"].fillna(
+            ""
+        ).str.casefold().str.contains(needle, regex=False)
+        work = work[found]
+    return work
 
 
 def in_filters(ctx: Context, frame: pd.DataFrame) -> pd.DataFrame:
@@ -138,8 +150,8 @@ def kpi_tables(ctx: Context, d: Day) -> None:
         st.markdown(f"**{ctx.t('collect.backlog')}**")
         tables.show(ctx, kpis.backlog(d.work), ["owner", "steps", "amount"], key="collect.backlog", link=None)
         st.markdown(f"**{ctx.t('collect.by_step')}**")
-        by_step = kpis.outstanding_by_step(d.clients, d.ledger).rename(columns={"step": "last_action"})
-        tables.show(ctx, by_step, ["last_action", "clients", "outstanding"], key="collect.by_step", link=None)
+        by_step = kpis.outstanding_by_step(d.clients, d.ledger).rename(columns={"step": "step_reached"})
+        tables.show(ctx, by_step, ["step_reached", "clients", "outstanding"], key="collect.by_step", link=None)
     with right:
         st.markdown(f"**{ctx.t('collect.disputes_by_reason')}**")
         disputes = cached.read(ctx, kpis.open_disputes, d.as_of).rename(columns={"reason": "dispute_reason"})
@@ -175,10 +187,9 @@ def client_collections(ctx: Context, d: Day, client_id: str) -> None:
     """The client's payer profile, next step, credit hold and pending promise as one line of badges."""
     rows = portfolio.board(d, client_ids=[client_id])
     if rows.empty:  # nothing owed, no promise, no hold: the profile still says how it pays
-        profile = wl.profiles(d.clients[d.clients["client_id"] == client_id].reset_index(drop=True), d.ledger)
-        if profile.empty:
+        if client_id not in d.profiles.index:
             return
-        row = {"profile": profile.iloc[0]}
+        row = {"profile": d.profiles[client_id]}
     else:
         row = rows.iloc[0].to_dict()
     profile_words = ctx.t(f"code.profile.{row['profile']}")
@@ -209,3 +220,10 @@ def client_promises(ctx: Context, d: Day, client_id: str) -> None:
         return
     st.markdown(f"**{ctx.t('collect.promises')}**")
     tables.show(ctx, promises, PROMISE_COLUMNS, key="client.promises", link=None, cents=True)
+
+
+def with_profile(ctx: Context, frame: pd.DataFrame, *, key: str) -> pd.DataFrame:
+    """`frame` (one row per client) with its payer profile, narrowed to the profile the reader picks."""
+    frame = frame.assign(profile=frame["client_id"].map(cached.collections_day(ctx).profiles))
+    picked = _choice(ctx, "collect.profile", list(config.get().collections.scenarios), key, "profile")
+    return frame[frame["profile"] == picked] if picked else frame

@@ -134,6 +134,7 @@ CODED = {
     "action": "ui.code.action",
     "last_action": "ui.code.action",
     "next_action": "ui.code.action",
+    "step_reached": "ui.code.action",
     "owner": "ui.code.owner",
     "next_owner": "ui.code.owner",
     "last_outcome": "ui.code.outcome",

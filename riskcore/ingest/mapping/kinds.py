@@ -89,6 +89,11 @@ _SYNONYMS: dict[str, dict[str, list[str]]] = {
             "Chargé de recouvrement", "Chargée de recouvrement", "Recouvreur", "Gestionnaire recouvrement",
             "Collector", "Credit controller", "Collections agent",
         ],
+        "email": [
+            "E-mail", "Email", "Courriel", "Adresse e-mail", "Adresse email", "Adresse mail", "Mail",
+            "E-mail comptabilité", "E-mail relance", "Email address", "Billing email", "Accounts payable email",
+            "AP email",
+        ],
         "language": [
             "Langue", "Langue de correspondance", "Langue du client", "Language", "Correspondence language", "Lang",
         ],
