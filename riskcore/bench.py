@@ -163,9 +163,13 @@ def _stage_collections(work: Path) -> dict:
     store = _load_workspace(work)
     as_of = last_date(store.cursor())
     client_scores(store, as_of)  # the scores the worklist ranks by, fitted once as the app does
+    # every run reads kpi.by_client and the ledger again; the scores come from client_scores' memory
+    # (as a page's do once computed): scores_read_s shows that part is a read, not a fit
     cold, work_list = _timed(lambda: daily.today(store, as_of))
     warm = _warm(lambda: daily.today(store, as_of))
-    return {"worklist_cold_s": cold, "worklist_warm_s": warm, "steps_due": len(work_list), "peak_mb": _peak_mb()}
+    scores = _warm(lambda: client_scores(store, as_of))
+    return {"worklist_cold_s": cold, "worklist_warm_s": warm, "scores_read_s": scores, "steps_due": len(work_list),
+            "peak_mb": _peak_mb()}  # fmt: skip
 
 
 def _stage_letters(work: Path) -> dict:
@@ -177,12 +181,12 @@ def _stage_letters(work: Path) -> dict:
     store = _load_workspace(work)
     as_of = last_date(store.cursor())
     client_scores(store, as_of)
-    # the day's letters of the first LETTERS steps of the worklist (gathered and rendered), as one ZIP
-    seconds, count = _timed(
-        lambda: len(batch_zip(daily.todays_letters(store, as_of, limit=LETTERS), work / "letters.zip"))
-    )
-    return {"letters": count, "letters_s": seconds, "zip_mb": round((work / "letters.zip").stat().st_size / 2**20, 1),
-            "peak_mb": _peak_mb()}  # fmt: skip
+    # the day's letters of the first LETTERS steps of the worklist, gathered (the worklist and the
+    # batch's facts included) then rendered as one ZIP of PDFs and drafts; letters_s is the sum
+    gather, letters = _timed(lambda: daily.todays_letters(store, as_of, limit=LETTERS))
+    render, count = _timed(lambda: len(batch_zip(letters, work / "letters.zip")))
+    return {"letters": count, "letters_s": round(gather + render, 3), "gather_s": gather, "render_s": render,
+            "zip_mb": round((work / "letters.zip").stat().st_size / 2**20, 1), "peak_mb": _peak_mb()}  # fmt: skip
 
 
 STAGES: dict[str, Callable[..., dict]] = {

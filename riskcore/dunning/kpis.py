@@ -58,9 +58,10 @@ def outstanding_by_step(clients: pd.DataFrame, ledger: Ledger) -> pd.DataFrame:
     """The outstanding of the clients with open items, by the highest step reached in their current cycle."""
     lead = dt.timedelta(days=lead_days(config.get().collections.scenarios))
     reached = {}
-    for client, items in ledger.items.items():
+    done = ledger.actions()
+    for client, items in ledger.open_items().items():
         start = min(i.due_date for i in items) - lead  # the cycle: from the earliest pre-due step on
-        level = status_level(ledger.done.get(client, []), start)
+        level = status_level(done.get(client, []), start)
         reached[client] = LEVEL_ACTIONS.get(level, "none")
     frame = clients[["client_id", "balance"]].assign(step=clients["client_id"].map(reached))
     frame = frame.dropna(subset=["step"])

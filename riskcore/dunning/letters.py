@@ -15,9 +15,10 @@ whose files of the same name win.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -144,22 +145,77 @@ def _language(raw: object) -> str:
     return code if code in LANGUAGES else config.get().app.default_language
 
 
+def _of_clients(frame: pd.DataFrame, client_ids: Sequence[str]) -> pd.DataFrame:
+    """The rows of `frame` whose client_id is one of `client_ids`, in their order."""
+    ids = pd.Index(list(client_ids), dtype="object")
+    return frame[ids.get_indexer(frame["client_id"].to_numpy(dtype=object)) >= 0].reset_index(drop=True)
+
+
+def _records(frame: pd.DataFrame) -> dict[str, list[tuple]]:
+    """The rows of `frame` as named tuples, by client, in their order (one pass, not one filter per letter)."""
+    out: dict[str, list[tuple]] = {}
+    for row in frame.itertuples(index=False):
+        out.setdefault(row.client_id, []).append(row)
+    return out
+
+
 @dataclass(frozen=True)
 class Ledger:
-    """The open items and penalties of every client at one date, read once for a batch of letters."""
+    """The open items and penalties of every client at one date, read once for a batch of letters.
+
+    Read for the batch's clients (`read(..., client_ids)`), it also holds their names, unapplied cash
+    and dunning actions, and a letter runs no query of its own.
+    """
 
     open_items: pd.DataFrame
     penalties: pd.DataFrame
+    debtors: pd.DataFrame | None = None  # letter_client: client_id, name, siren, language
+    cash: pd.DataFrame | None = None  # letter_unapplied_cash
+    actions: pd.DataFrame | None = None  # letter_reminders, before a letter picks its own
+    batch: frozenset[str] | None = None  # the clients it was read for; None: every client (the first two frames)
 
     @classmethod
-    def read(cls, con: Cursor, as_of: dt.date) -> Ledger:
-        """Both frames at `as_of`, grouped by client (two queries instead of two per letter)."""
-        return cls(kpi.open_items(con, as_of), legal.penalties(con, as_of))
+    def read(cls, con: Cursor, as_of: dt.date, client_ids: Iterable[str] | None = None) -> Ledger:
+        """Both frames at `as_of`, grouped by client (two queries instead of two per letter); with
+        `client_ids`, only those clients' rows and their names, cash and actions (five queries in all)."""
+        if client_ids is None:
+            return cls(kpi.open_items(con, as_of), legal.penalties(con, as_of))
+        ids = sorted(set(client_ids))
+        # a claim reads only the open overdue invoices, which no window changes: window 0 leaves out the paid ones
+        penalties = legal.penalties(con, as_of, window_days=0)
+        return cls(
+            _of_clients(kpi.open_items(con, as_of), ids),
+            _of_clients(penalties[penalties["settle_date"].isna()], ids),
+            store.query(con, "letter_client", client_ids=ids),
+            store.query(con, "letter_unapplied_cash", client_ids=ids, as_of=as_of),
+            store.query(con, "letter_reminders", client_ids=ids, as_of=as_of),
+            frozenset(ids),
+        )
 
-    def of(self, client_id: str) -> tuple[pd.DataFrame, pd.DataFrame]:
-        """The open items and the penalty rows of one client."""
-        return (self.open_items[self.open_items["client_id"] == client_id],
-                self.penalties[self.penalties["client_id"] == client_id])  # fmt: skip
+    @cached_property
+    def _by_client(self) -> dict[str, dict[str, list[tuple]]]:
+        names = ("open_items", "penalties", "debtors", "cash", "actions")
+        return {name: _records(getattr(self, name)) for name in names if getattr(self, name) is not None}
+
+    def rows(self, name: str, client_id: str) -> list[tuple] | None:
+        """One client's rows (named tuples) of the frame `name`; None when it was not read for that client."""
+        frame = getattr(self, name)
+        if frame is None or (self.batch is not None and client_id not in self.batch):
+            return None
+        if self.batch is None:  # read for every client: filter, rather than split every row once
+            return list(frame[frame["client_id"] == client_id].itertuples(index=False))
+        return self._by_client[name].get(client_id, [])
+
+
+def _reminders(actions: Iterable[tuple], since: dt.date | None, action: str, as_of: dt.date) -> tuple[Reminder, ...]:
+    """The reminders a letter recalls: the client's actions from `since` (the oldest open invoice's
+    date: nothing earlier concerns what is still owed) on, but for the letter's own of the same day."""
+    out = []
+    for row in actions:
+        day = _day(row.action_date)
+        if (since is None or day >= since) and not (day == as_of and row.action == action):
+            out.append(Reminder(row.action, day, None if pd.isna(row.channel) else row.channel))
+    return tuple(out)
 
 
 def letter_for(
@@ -175,35 +231,33 @@ def letter_for(
 
     `lang` overrides the client's `language` (default: config app.default_language); `template`,
     a scenario step's template name, replaces the action's own; `ledger`, read at `as_of` for a
-    batch, saves the two per-letter queries of open items and penalties.
+    batch, saves the two per-letter queries of open items and penalties (and the other three when
+    read for the batch's clients).
     """
     if action not in ACTIONS:
         raise EncoursError("letters.bad_action", value=action, expected=", ".join(ACTIONS))
-    found = store.rows(con, "letter_client", client_id=client_id)
-    if not found:
+
+    def rows(name: str, read: Callable[[], pd.DataFrame]) -> list[tuple]:  # the batch's, else read for the letter
+        found = ledger.rows(name, client_id) if ledger is not None else None
+        return list(read().itertuples(index=False)) if found is None else found
+
+    debtor = rows("debtors", lambda: store.query(con, "letter_client", client_ids=[client_id]))
+    if not debtor:
         raise EncoursError("letters.unknown_client", client=client_id)
-    _, name, siren, language = found[0]
+    _, name, siren, language = (None if pd.isna(v) else v for v in debtor[0])
     lang = lang if lang in LANGUAGES else _language(language)
-    if ledger is None:
-        open_items, penalties = kpi.open_items(con, as_of, client_id=client_id), None
-    else:
-        open_items, penalties = ledger.of(client_id)
+    open_items = rows("open_items", lambda: kpi.open_items(con, as_of, client_id=client_id))
+    penalties = ledger.rows("penalties", client_id) if ledger is not None else None  # None: _with_claim reads them
     items, credits = [], []
-    for row in open_items.itertuples(index=False):
+    for row in open_items:
         item = Item(str(row.invoice_id), _day(row.invoice_date), _day(row.due_date), money(row.amount),
                     money(row.open_amount), int(row.days_past_due), bool(row.disputed))  # fmt: skip
         (items if item.amount > 0 else credits).append(item)
-    cash = tuple(
-        Cash(str(pid), _day(day), money(amount))
-        for pid, day, amount in store.rows(con, "letter_unapplied_cash", client_id=client_id, as_of=as_of)
-    )
+    paid = rows("cash", lambda: store.query(con, "letter_unapplied_cash", client_ids=[client_id], as_of=as_of))
+    cash = tuple(Cash(str(r.payment_id), _day(r.payment_date), money(r.amount)) for r in paid)
     since = min((i.invoice_date for i in items), default=None)
-    reminders = tuple(
-        Reminder(kind, _day(day), channel)
-        for day, kind, channel in store.rows(
-            con, "letter_reminders", client_id=client_id, as_of=as_of, since=since, action=action
-        )
-    )
+    actions = rows("actions", lambda: store.query(con, "letter_reminders", client_ids=[client_id], as_of=as_of))
+    reminders = _reminders(actions, since, action, as_of)
     unapplied = sum((c.remaining for c in credits), ZERO) - sum((c.amount for c in cash), ZERO)
     letter = Letter(
         action=action,
@@ -222,12 +276,15 @@ def letter_for(
     return _with_claim(con, letter, unapplied, penalties) if action in CLAIM_ACTIONS else letter
 
 
-def _with_claim(con: Cursor, letter: Letter, unapplied: Decimal, rows: pd.DataFrame | None = None) -> Letter:
-    """The letter with its claim: penalties and indemnities of the open overdue undisputed invoices."""
+def _with_claim(con: Cursor, letter: Letter, unapplied: Decimal, rows: list[tuple] | None = None) -> Letter:
+    """The letter with its claim: penalties and indemnities of the open overdue undisputed invoices.
+
+    `rows`: the client's rows of legal.penalties (named tuples), read here when not given.
+    """
     disputed = {i.number for i in letter.items if i.disputed}
     if rows is None:
-        rows = legal.penalties(con, letter.date, client_id=letter.debtor.client_id)
-    rows = rows[rows["settle_date"].isna() & ~rows["invoice_id"].isin(disputed)]  # open and overdue
+        rows = legal.penalties(con, letter.date, client_id=letter.debtor.client_id).itertuples(index=False)
+    rows = [r for r in rows if pd.isna(r.settle_date) and r.invoice_id not in disputed]  # open and overdue
     claims = tuple(
         Claim(
             str(r.invoice_id),
@@ -237,7 +294,7 @@ def _with_claim(con: Cursor, letter: Letter, unapplied: Decimal, rows: pd.DataFr
             money(r.penalty),
             money(r.indemnity),
         )
-        for r in rows.itertuples(index=False)
+        for r in rows
     )
     principal = max(ZERO, sum((c.base for c in claims), ZERO) + unapplied)
     penalty_total = sum((c.penalty for c in claims), ZERO)

@@ -1,7 +1,9 @@
 """Payer profiles and the next step of a client's dunning scenario at a date (DOMAIN §9).
 
-Pure functions of a client's figures, open items and recorded actions: the worklist computes the
-inputs for every client from the ledger and calls these, so the rule lives here once.
+Pure functions of a client's figures, open items and recorded actions, so the rule lives here once.
+`payer_profile` and `next_step` state it for one client; `payer_profiles` and `next_steps` are
+their twins over every client at once (numpy), which the worklist calls: the same rule written on
+arrays, tested to agree with the scalar ones case by case (tests/unit/dunning).
 """
 
 from __future__ import annotations
@@ -9,6 +11,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
 
 from riskcore.config.collections import ProfileRules, Step
 from riskcore.receivables.breakdowns import DOUBTFUL_STATUSES
@@ -159,3 +164,162 @@ def next_step(
     step = steps[candidate]
     ids = tuple(sorted(i.invoice_id for i in acted))
     return NextStep(candidate, step, position, oldest, ids, round(sum(i.remaining for i in acted), 2))
+
+
+# --- the same rules over many clients at once ---------------------------------------------------
+
+
+def _among(values: pd.Series, choices: Iterable[str]) -> np.ndarray:
+    """Whether each value is one of the strings `choices` (a missing or non-string value is none)."""
+    values = values.to_numpy(dtype=object)
+    found = np.zeros(len(values), dtype=bool)
+    for choice in choices:
+        found |= values == choice
+    return found
+
+
+def _whole(values: pd.Series) -> np.ndarray:
+    """A count or a number of days as `int()` reads it, 0 where missing."""
+    return np.trunc(pd.to_numeric(values).fillna(0).to_numpy(dtype=float))
+
+
+def payer_profiles(
+    *,
+    grade: pd.Series,
+    max_days_past_due: pd.Series,
+    status: pd.Series,
+    settled_invoices: pd.Series,
+    weighted_days_late: pd.Series,
+    rules: ProfileRules,
+) -> np.ndarray:
+    """`payer_profile` of every row of the aligned series (an object array of profile names).
+
+    Missing values read as `payer_profile`'s callers pass them: no grade, 0 days past due, no status,
+    0 settled invoices, nothing settled in the window (a grade or status that is not a string is none).
+    """
+    risky = (
+        _among(grade, rules.risky_grades)
+        | (_whole(max_days_past_due) >= rules.risky_days_past_due)
+        | _among(status, DOUBTFUL_STATUSES)
+    )
+    settled = _whole(settled_invoices)
+    late = pd.to_numeric(weighted_days_late).fillna(0.0).to_numpy(dtype=float)
+    conditions = [risky, settled < rules.new_below_settled, late > rules.chronic_days_late, late > 0]
+    return np.select(conditions, ["risky", "new", "chronic", "occasional"], default="good").astype(object)
+
+
+STEP_COLUMNS = ["client_id", "index", "position", "oldest_due", "invoice_ids", "amount"]
+_NEVER = np.iinfo(np.int64).min // 2  # the day of an action that never was: before every date
+
+
+def _days(values: object) -> np.ndarray:
+    """Dates (a column of dates or datetimes) as whole days since 1970-01-01."""
+    return np.asarray(pd.to_datetime(pd.Series(values)).to_numpy(dtype="datetime64[D]"), dtype=np.int64)
+
+
+def _last_true(mask: np.ndarray) -> np.ndarray:
+    """Per row, the index of the last True column (-1 when none)."""
+    width = mask.shape[1]
+    return np.where(mask.any(axis=1), width - 1 - np.argmax(mask[:, ::-1], axis=1), -1)
+
+
+def next_steps(
+    items: pd.DataFrame,
+    done: pd.DataFrame,
+    as_of: dt.date,
+    steps: Sequence[Step],
+    resume_after: pd.Series | None = None,
+) -> pd.DataFrame:
+    """`next_step` of every client of `items` that has one, all on the same scenario `steps`.
+
+    Parameters
+    ----------
+    items : the open items, one row each: client_id, invoice_id, due_date, remaining, disputed, promised.
+    done : the typed actions recorded, one row each: client_id, action, action_date. The latest of
+        each type of each client is enough (the rule only asks whether an action of some types was
+        recorded on or after a date), as worklist.read_ledger reads them.
+    as_of : the day of the worklist.
+    steps : the scenario, in the order of their offsets.
+    resume_after : the day a promise of the client broke, by client_id (missing: none broke).
+
+    Returns
+    -------
+    One row per client with a step due, in client_id order: STEP_COLUMNS, `index` the step's rank
+    in `steps`, `invoice_ids` a tuple sorted as next_step sorts them, `amount` rounded to the cent.
+    """
+    today = _days([as_of])[0]
+    earliest = min(0, min(s.offset_days for s in steps))
+    lowest = earliest if earliest < 0 else 1  # as in_scenario
+    due = _days(items["due_date"])
+    acts = (
+        (items["remaining"].to_numpy(dtype=float) > 0)
+        & ~items["disputed"].to_numpy(dtype=bool)
+        & ~items["promised"].to_numpy(dtype=bool)
+        & (today - due >= lowest)
+    )
+    acted = items[acts]
+    if acted.empty:
+        return pd.DataFrame(columns=STEP_COLUMNS)
+    clients, code = np.unique(acted["client_id"].to_numpy(dtype=object), return_inverse=True)
+    due = due[acts]
+    oldest = np.full(len(clients), np.iinfo(np.int64).max)
+    np.minimum.at(oldest, code, due)
+    position = today - oldest
+    offsets = np.array([s.offset_days for s in steps])
+    n = len(steps)
+    # each client's latest action of every type the rule reads, and its latest action of any type
+    who = pd.Index(clients, dtype="object").get_indexer(done["client_id"].to_numpy(dtype=object))
+    known = who >= 0
+    when, what, who = _days(done["action_date"])[known], done["action"].to_numpy(dtype=object)[known], who[known]
+    latest = np.full(len(clients), _NEVER)
+    np.maximum.at(latest, who, when)
+    types = sorted({s.action for s in steps} | set(CONTACTS))
+    by_type = np.full((len(clients), len(types)), _NEVER)
+    for t, kind in enumerate(types):
+        mine = what == kind
+        np.maximum.at(by_type[:, t], who[mine], when[mine])
+    contacted = by_type[:, [types.index(c) for c in CONTACTS]].max(axis=1) >= oldest  # a contact since oldest due
+    # _is_done(k) for every step: an action of step k's type or a later one's since oldest + offset - 1
+    finished = np.column_stack([
+        by_type[:, [types.index(a) for a in {s.action for s in steps[k:]}]].max(axis=1) >= oldest + offsets[k] - 1
+        for k in range(n)
+    ])  # fmt: skip
+    escalation = np.array([s.action in ESCALATIONS for s in steps])
+    contact_step = np.array([s.action in CONTACTS for s in steps])
+
+    def guarded(candidate: np.ndarray, reached: np.ndarray) -> np.ndarray:
+        last_contact = _last_true(reached & contact_step)
+        swap = escalation[candidate] & ~contacted & (last_contact >= 0)
+        return np.where(swap, last_contact, candidate)
+
+    # the last reached step, by the guard; then, for a client resuming after a broken promise, the
+    # step after the last one done if it is further on; else nothing when the candidate is done
+    reached = offsets[None, :] <= position[:, None]
+    last_reached = _last_true(reached)
+    broke = np.full(len(clients), _NEVER)
+    if resume_after is not None:
+        resume = resume_after.dropna()
+        resume = resume[resume.index.isin(clients)]
+        broke[pd.Index(clients, dtype="object").get_indexer(resume.index)] = _days(resume.to_numpy())
+    resuming = (broke > _NEVER) & ~(latest >= broke)
+    candidate = np.where(last_reached >= 0, guarded(np.maximum(last_reached, 0), reached), 0)
+    last_finished = _last_true(finished)
+    after = np.where(last_finished >= 0, np.minimum(last_finished + 1, n - 1), 0)
+    resumed = np.maximum(candidate, guarded(after, np.arange(n)[None, :] <= after[:, None]))
+    index = np.where(resuming, resumed, candidate)
+    due_now = ((last_reached >= 0) | resuming) & (resuming | ~finished[np.arange(len(clients)), candidate])
+    # the invoices one action covers, sorted by number, and what is left on them (summed in item order)
+    amount = np.bincount(code, weights=acted["remaining"].to_numpy(dtype=float), minlength=len(clients))
+    numbers = acted["invoice_id"].to_numpy(dtype=object)
+    order = np.lexsort((numbers, code))
+    ordered = numbers[order].tolist()
+    bounds = np.searchsorted(code[order], np.arange(len(clients) + 1)).tolist()
+    keep = np.flatnonzero(due_now)
+    return pd.DataFrame({
+        "client_id": clients[keep],
+        "index": index[keep],
+        "position": position[keep],
+        "oldest_due": oldest[keep].astype("datetime64[D]"),
+        "invoice_ids": [tuple(ordered[bounds[k]:bounds[k + 1]]) for k in keep.tolist()],
+        "amount": [round(a, 2) for a in amount[keep].tolist()],
+    }, columns=STEP_COLUMNS)  # fmt: skip

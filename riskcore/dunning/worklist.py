@@ -2,21 +2,30 @@
 
 The figures of a client come from `kpi.by_client` joined with its score (the caller passes that
 frame, as for `chase.chase_first`); the ledger facts the scenarios need are read here through
-named SQL, and the rules are those of `scenario` and `promises`.
+named SQL, and the rules are those of `scenario` and `promises`. Every client is worked out at
+once: frames in, `scenario.payer_profiles` and `scenario.next_steps` (the twins of the one-client
+rules, tested to agree with them), one frame out.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from riskcore import config
 from riskcore.config.collections import Step
 from riskcore.dunning.promises import BROKEN, PENDING, deadline, promise_state
-from riskcore.dunning.scenario import ACTION_LEVELS, LEVEL_ACTIONS, Done, OpenItem, next_step, payer_profile
+from riskcore.dunning.scenario import (
+    ACTION_LEVELS,
+    LEVEL_ACTIONS,
+    Done,
+    OpenItem,
+    next_steps,
+    payer_profiles,
+)
 from riskcore.storage import store
 from riskcore.storage.store import Cursor
 
@@ -25,6 +34,8 @@ COLUMNS = [
     "invoice_ids", "step_amount", "overdue", "amount_at_risk", "max_days_past_due", "position", "grade",
     "sales_rep", "collector", "last_action", "last_action_date", "last_outcome", "on_hold", "broken_promise",
 ]  # fmt: skip
+ITEM_COLUMNS = ["client_id", "invoice_id", "due_date", "remaining", "disputed", "promised"]
+DONE_COLUMNS = ["client_id", "action", "action_date"]
 
 
 def lead_days(scenarios: dict[str, tuple[Step, ...]]) -> int:
@@ -32,16 +43,50 @@ def lead_days(scenarios: dict[str, tuple[Step, ...]]) -> int:
     return max(0, -min(s.offset_days for steps in scenarios.values() for s in steps))
 
 
+def _objects(values: pd.Series) -> pd.Series:
+    """A column of strings held as Python objects: numpy reads it as it is, without a copy each time."""
+    return pd.Series(values.to_numpy(dtype=object), index=values.index, dtype="object")
+
+
+def _index(values: pd.Series) -> pd.Index:
+    """An index of client ids held as Python objects (pandas would make it a str index)."""
+    return pd.Index(values.to_numpy(dtype=object), dtype="object")
+
+
+def _dates(values: pd.Series) -> list[dt.date | None]:
+    """A column of timestamps as plain dates (None where missing), as every date the rules compare."""
+    return [None if pd.isna(v) else v.date() for v in values]
+
+
 @dataclass(frozen=True)
 class Ledger:
     """What the scenarios read from the workspace at one date, per client."""
 
-    items: dict[str, list[OpenItem]]
-    done: dict[str, list[Done]]
-    last: dict[str, tuple[str, dt.date, str | None]]  # action, date, outcome of the last action
-    profile_inputs: pd.DataFrame  # client_id, settled_invoices, weighted_days_late
+    items: pd.DataFrame  # ITEM_COLUMNS, by client, due date and invoice: open, overdue or due within lead_days
+    done: pd.DataFrame  # DONE_COLUMNS: the latest date of each type of action of each client
+    last: dict[str, tuple[str | None, dt.date, str | None]]  # action, date, outcome of the last action
+    profile_inputs: pd.DataFrame  # client_id, collector, settled_invoices, weighted_days_late (every client)
     promises: pd.DataFrame  # every promise made by the date, with its state
     holds: pd.DataFrame  # client_id, on_hold, hold_date, hold_reason
+
+    def open_items(self) -> dict[str, list[OpenItem]]:
+        """The items of each client as `scenario.next_step` takes them, in the order of `items`."""
+        out: dict[str, list[OpenItem]] = {}
+        due = _dates(self.items["due_date"])
+        columns = (self.items[c].tolist() for c in ("client_id", "invoice_id", "remaining", "disputed", "promised"))
+        for (client, invoice, remaining, disputed, promised), day in zip(zip(*columns, strict=True), due, strict=True):
+            out.setdefault(client, []).append(OpenItem(invoice, day, remaining, bool(disputed), bool(promised)))
+        return out
+
+    def actions(self) -> dict[str, list[Done]]:
+        """The actions of each client as `scenario.next_step` takes them: the latest of each type, oldest first."""
+        out: dict[str, list[Done]] = {}
+        days = _dates(self.done["action_date"])
+        for client, action, day in zip(
+            self.done["client_id"].tolist(), self.done["action"].tolist(), days, strict=True
+        ):
+            out.setdefault(client, []).append(Done(action, day))
+        return out
 
 
 def promises_at(con: Cursor, as_of: dt.date) -> pd.DataFrame:
@@ -67,55 +112,87 @@ def broken_promises(promises: pd.DataFrame) -> dict[str, dt.date]:
 
 
 def read_ledger(con: Cursor, as_of: dt.date) -> Ledger:
-    """The open items, actions, promises and holds of every client at `as_of`."""
+    """The open items, actions, promises and holds of every client at `as_of`.
+
+    Of the dunning history only what the rules read is fetched: the latest date of each type of
+    action of each client (dunning_done.sql says why that is enough) and its last action.
+    """
     cfg = config.get().collections
+    levels = [LEVEL_ACTIONS[k] for k in sorted(LEVEL_ACTIONS)]
     promises = promises_at(con, as_of)
     pending = promises.loc[promises["state"] == PENDING, "invoice_ids"]
     promised = {i for ids in pending if ids is not None for i in ids}
-    rows = store.rows(con, "dunning_items", as_of=as_of, lead_days=lead_days(cfg.scenarios))
-    items = {
-        client: [OpenItem(i, due, rem, bool(disp), i in promised) for _, i, due, rem, disp in group]
-        for client, group in itertools.groupby(rows, key=lambda r: r[0])
-    }
-    done: dict[str, list[Done]] = {}
-    last: dict[str, tuple[str, dt.date, str | None]] = {}
-    for client, _, day, outcome, _, action in store.rows(
-        con, "dunning_done", as_of=as_of, level_actions=[LEVEL_ACTIONS[k] for k in sorted(LEVEL_ACTIONS)]
-    ):
-        if action:
-            done.setdefault(client, []).append(Done(action, day))
-        last[client] = (action, day, outcome)
+    items = store.query(con, "dunning_items", as_of=as_of, lead_days=lead_days(cfg.scenarios))
+    items = items.assign(
+        client_id=_objects(items["client_id"]),
+        invoice_id=_objects(items["invoice_id"]),
+        disputed=items["disputed"].astype(bool),
+        promised=np.array([i in promised for i in items["invoice_id"].tolist()], dtype=bool),
+    )
+    done = store.query(con, "dunning_done", as_of=as_of, level_actions=levels)
+    done = done.assign(client_id=_objects(done["client_id"]), action=_objects(done["action"]))
+    last = {row[0]: tuple(row[1:]) for row in store.rows(con, "dunning_last_action", as_of=as_of, level_actions=levels)}
     inputs = store.query(
         con, "dunning_profile_inputs", as_of=as_of, window_start=as_of - dt.timedelta(cfg.profiles.window_days)
     )
     holds = store.query(con, "dunning_holds", as_of=as_of)
-    return Ledger(items, done, last, inputs, promises, holds)
+    return Ledger(items[ITEM_COLUMNS], done[DONE_COLUMNS], last, inputs, promises, holds)
 
 
-def _known(value: object) -> bool:
-    return value is not None and bool(pd.notna(value))
+def _aligned(ids: pd.Index, frame: pd.DataFrame, column: str) -> pd.Series:
+    """`frame[column]` for each client of `ids` (frame has one row per client_id; missing ones NaN)."""
+    at = _index(frame["client_id"]).get_indexer(ids)
+    values = np.append(frame[column].to_numpy(dtype=object), np.nan)  # position -1 reads the NaN appended
+    return pd.Series(values[at], dtype="object")
 
 
 def profiles(clients: pd.DataFrame, ledger: Ledger) -> pd.Series:
     """The payer profile of every client of `clients` (kpi.by_client with `grade`), indexed like it."""
-    rules = config.get().collections.profiles
-    inputs = clients[["client_id"]].merge(ledger.profile_inputs, on="client_id", how="left")
+    ids = _index(clients["client_id"])
     grades = clients["grade"] if "grade" in clients else pd.Series(None, index=clients.index, dtype="object")
-    columns = (grades, clients["max_days_past_due"], clients["status"], inputs["settled_invoices"])
-    values = [
-        payer_profile(
-            grade=grade if isinstance(grade, str) else None,
-            max_days_past_due=int(dpd) if _known(dpd) else 0,
-            status=status if isinstance(status, str) else None,
-            settled_invoices=int(settled) if _known(settled) else 0,
-            weighted_days_late=float(late) if _known(late) else None,
-            rules=rules,
-        )
-        for (grade, dpd, status, settled), late in zip(
-            zip(*columns, strict=True), inputs["weighted_days_late"], strict=True
-        )
-    ]
+    values = payer_profiles(
+        grade=grades,
+        max_days_past_due=clients["max_days_past_due"],
+        status=clients["status"],
+        settled_invoices=_aligned(ids, ledger.profile_inputs, "settled_invoices"),
+        weighted_days_late=_aligned(ids, ledger.profile_inputs, "weighted_days_late"),
+        rules=config.get().collections.profiles,
+    )
     return pd.Series(values, index=clients.index, dtype="object")
+
+
+def _picked(clients: pd.DataFrame, column: str, rows: np.ndarray, default: object = None) -> list:
+    """The values of `column` at positions `rows` as Python objects; `default` where missing or without the column."""
+    if column not in clients:
+        return [default] * len(rows)
+    values = clients[column]
+    missing = values.isna().to_numpy()[rows].tolist()
+    return [default if m else v for v, m in zip(values.to_numpy(dtype=object)[rows].tolist(), missing, strict=True)]
+
+
+def _steps_due(clients: pd.DataFrame, ledger: Ledger, as_of: dt.date, broken: dict[str, dt.date]) -> pd.DataFrame:
+    """scenario.next_steps of every client of `clients` on the scenario of its profile, with the step's fields."""
+    ids = _index(clients["client_id"])
+    profile = clients["profile"].to_numpy(dtype=object)
+    item_client = ids.get_indexer(ledger.items["client_id"].to_numpy(dtype=object))  # -1: not one of `clients`
+    done_client = ids.get_indexer(ledger.done["client_id"].to_numpy(dtype=object))
+    resume = pd.Series(broken, dtype="object")
+    found = []
+    for name, steps in config.get().collections.scenarios.items():
+        mine = np.append(profile == name, False)  # position -1 reads the False appended
+        items = ledger.items[mine[item_client]]
+        if items.empty:
+            continue
+        due = next_steps(items, ledger.done[mine[done_client]], as_of, steps, resume)
+        if due.empty:
+            continue
+        picked = [steps[k] for k in due["index"].tolist()]
+        found.append(due.assign(
+            profile=name, step=due["index"] + 1, action=[s.action for s in picked],
+            offset_days=[s.offset_days for s in picked], owner=[s.owner for s in picked],
+            credit_hold_step=[s.hold for s in picked], template=[s.template for s in picked],
+        ))  # fmt: skip
+    return pd.concat(found, ignore_index=True) if found else pd.DataFrame()
 
 
 def worklist(con: Cursor, as_of: dt.date, clients: pd.DataFrame, ledger: Ledger | None = None) -> pd.DataFrame:
@@ -136,39 +213,41 @@ def worklist(con: Cursor, as_of: dt.date, clients: pd.DataFrame, ledger: Ledger 
     position p, profile, last action and credit hold.
     """
     ledger = ledger or read_ledger(con, as_of)
-    scenarios = config.get().collections.scenarios
     clients = clients.reset_index(drop=True)
+    ids = _index(clients["client_id"])
     if "collector" not in clients:
-        clients = clients.merge(ledger.profile_inputs[["client_id", "collector"]], on="client_id", how="left")
-    profile = profiles(clients, ledger)
-    holds = ledger.holds.set_index("client_id")["on_hold"].to_dict()
+        clients = clients.assign(collector=_aligned(ids, ledger.profile_inputs, "collector"))
     broken = broken_promises(ledger.promises)
-    out = []
-    for k, row in enumerate(clients.itertuples(index=False)):
-        items = ledger.items.get(row.client_id)
-        if not items:
-            continue
-        resume = broken.get(row.client_id)
-        step = next_step(items, ledger.done.get(row.client_id, ()), as_of, scenarios[profile[k]], resume)
-        if step is None:
-            continue
-        p_score = getattr(row, "p_score", None)
-        p_late = float(p_score) if _known(p_score) else 1.0
-        overdue = float(row.overdue) if _known(row.overdue) else 0.0
-        owner_name = {"sales_rep": row.sales_rep, "collector": getattr(row, "collector", None)}.get(step.step.owner)
-        last_action, last_date, last_outcome = ledger.last.get(row.client_id, (None, None, None))
-        out.append({
-            "client_id": row.client_id, "name": row.name, "profile": profile[k], "step": step.index + 1,
-            "action": step.step.action, "offset_days": step.step.offset_days, "owner": step.step.owner,
-            "owner_name": owner_name if isinstance(owner_name, str) else None, "credit_hold_step": step.step.hold,
-            "template": step.step.template,
-            "invoice_ids": list(step.invoice_ids), "step_amount": step.amount, "overdue": overdue,
-            "amount_at_risk": round(overdue * p_late, 2), "max_days_past_due": int(row.max_days_past_due) if _known(row.max_days_past_due) else 0,
-            "position": step.position, "grade": getattr(row, "grade", None), "sales_rep": row.sales_rep,
-            "collector": getattr(row, "collector", None), "last_action": last_action,
-            "last_action_date": last_date, "last_outcome": last_outcome, "on_hold": bool(holds.get(row.client_id, False)), "broken_promise": resume,
-        })  # fmt: skip
-    frame = pd.DataFrame(out, columns=COLUMNS)
+    steps = _steps_due(clients.assign(profile=profiles(clients, ledger)), ledger, as_of, broken)
+    if steps.empty:
+        return pd.DataFrame([], columns=COLUMNS)
+    rows = ids.get_indexer(steps["client_id"].to_numpy(dtype=object))
+    client_ids = steps["client_id"].tolist()
+    p_late = _picked(clients, "p_score", rows, 1.0)
+    overdue = [float(v) for v in _picked(clients, "overdue", rows, 0.0)]
+    sales_rep = clients["sales_rep"].to_numpy(dtype=object)[rows].tolist()  # as they are, NaN included
+    collector = clients["collector"].to_numpy(dtype=object)[rows].tolist()
+    names = [{"sales_rep": rep, "collector": coll}.get(owner)
+             for owner, rep, coll in zip(steps["owner"].tolist(), sales_rep, collector, strict=True)]  # fmt: skip
+    last = [ledger.last.get(c, (None, None, None)) for c in client_ids]
+    holds = ledger.holds.set_index("client_id")["on_hold"].to_dict()
+    frame = pd.DataFrame({
+        "client_id": client_ids, "name": clients["name"].to_numpy(dtype=object)[rows].tolist(),
+        "profile": steps["profile"].tolist(), "step": steps["step"].tolist(), "action": steps["action"].tolist(),
+        "offset_days": steps["offset_days"].tolist(), "owner": steps["owner"].tolist(),
+        "owner_name": [n if isinstance(n, str) else None for n in names],
+        "credit_hold_step": steps["credit_hold_step"].tolist(), "template": steps["template"].tolist(),
+        "invoice_ids": [list(i) for i in steps["invoice_ids"].tolist()], "step_amount": steps["amount"].tolist(),
+        "overdue": overdue, "amount_at_risk": [round(o * float(p), 2) for o, p in zip(overdue, p_late, strict=True)],
+        "max_days_past_due": [int(v) for v in _picked(clients, "max_days_past_due", rows, 0)],
+        "position": steps["position"].tolist(),
+        "grade": clients["grade"].to_numpy(dtype=object)[rows].tolist() if "grade" in clients else None,
+        "sales_rep": sales_rep, "collector": collector,
+        "last_action": [x[0] for x in last], "last_action_date": [x[1] for x in last],
+        "last_outcome": [x[2] for x in last],
+        "on_hold": [bool(holds.get(c, False)) for c in client_ids],
+        "broken_promise": [broken.get(c) for c in client_ids],
+    }, columns=COLUMNS)  # fmt: skip
     return frame.sort_values(
         ["amount_at_risk", "step_amount", "client_id"], ascending=[False, False, True]
     ).reset_index(drop=True)

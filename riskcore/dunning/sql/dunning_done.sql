@@ -1,7 +1,10 @@
--- Every dunning action dated by $as_of, with its type: recorded actions carry it, imported ones are
--- read from their level ($level_actions: the type of levels 1 to 5, riskcore.dunning.scenario.ACTION_LEVELS).
-SELECT client_id, action_id, action_date, outcome, recorded_at,
-       coalesce(action, list_extract($level_actions, level)) AS action
+-- The latest date of each type of dunning action of every client, by $as_of: all the scenarios ask
+-- of the history is whether an action of some types was recorded on or after a date
+-- (riskcore.dunning.scenario), so this answers it as the whole list would. Recorded actions carry
+-- their type, imported ones are read from their level ($level_actions: the type of levels 1 to 5,
+-- riskcore.dunning.scenario.ACTION_LEVELS); those of no type are left out.
+SELECT client_id, coalesce(action, list_extract($level_actions, level)) AS action, max(action_date) AS action_date
 FROM dunning_actions
-WHERE action_date <= $as_of
-ORDER BY client_id, action_date, recorded_at NULLS FIRST, action_id
+WHERE action_date <= $as_of AND coalesce(action, list_extract($level_actions, level)) IS NOT NULL
+GROUP BY ALL
+ORDER BY client_id, action, action_date

@@ -222,3 +222,32 @@ def test_an_unknown_action_or_client_is_refused(workspace):
     with pytest.raises(EncoursError) as unknown:
         letters.letter_for(con, "NOPE", "reminder_email", LETTER_DATE)
     assert unknown.value.key == "letters.unknown_client"
+
+
+def test_a_ledger_read_for_the_batch_gives_each_letter_as_it_is_alone(workspace):
+    # the batch's facts (open items, penalties, names, cash, actions) read once for C1, C2 and C3
+    con = workspace.cursor()
+    ledger = letters.Ledger.read(con, LETTER_DATE, client_ids=["C1", "C2", "C3", "C1"])
+    everyone = letters.Ledger.read(con, LETTER_DATE)
+    for client in ("C1", "C2", "C3"):
+        for action in ("reminder_email", "formal_notice"):
+            alone = letters.letter_for(con, client, action, LETTER_DATE)
+            assert letters.letter_for(con, client, action, LETTER_DATE, ledger=ledger) == alone
+            assert letters.letter_for(con, client, action, LETTER_DATE, ledger=everyone) == alone
+    notice = letters.letter_for(con, "C1", "formal_notice", LETTER_DATE, ledger=ledger)
+    # the figures of the formal notice test above: 13 000 owed, 11 389,85 claimed, P2's 300 of cash,
+    # the imported e-mail of 05/10 and the call of 20/10 recalled
+    assert (notice.total_due, notice.total_claimed) == (Decimal("13000.00"), Decimal("11389.85"))
+    assert [(c.number, c.amount) for c in notice.cash] == [("P2", Decimal("300.00"))]
+    assert [(r.action, r.date) for r in notice.reminders] == [
+        ("reminder_email", D(2026, 10, 5)),
+        ("call", D(2026, 10, 20)),
+    ]
+    # a client the batch was not read for: its letter reads its own facts
+    only_c1 = letters.Ledger.read(con, LETTER_DATE, client_ids=["C1"])
+    assert letters.letter_for(con, "C2", "formal_notice", LETTER_DATE, ledger=only_c1) == letters.letter_for(
+        con, "C2", "formal_notice", LETTER_DATE
+    )
+    with pytest.raises(EncoursError) as unknown:
+        letters.letter_for(con, "NOPE", "reminder_email", LETTER_DATE, ledger=ledger)
+    assert unknown.value.key == "letters.unknown_client"
