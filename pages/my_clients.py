@@ -22,7 +22,9 @@ with widgets.guard(ctx):
     collect.alerts_table(ctx, day, board["client_id"].tolist(), key="mine.alerts")
 
     st.subheader(ctx.t("collect.my_clients", rep=rep))
-    state = tables.show(ctx, board, collect.BOARD_COLUMNS, key="mine.clients", select="multi", empty="no_rep_client")
+    state = tables.show(
+        ctx, collect.dated(board), collect.BOARD_COLUMNS, key="mine.clients", select="multi", empty="no_rep_client"
+    )
     chosen = [str(board["client_id"].iloc[i]) for i in tables.selected_rows(state) if i < len(board)]
 
     st.subheader(ctx.t("collect.record"))

@@ -8,7 +8,9 @@ from pathlib import Path
 import pandas as pd
 
 from riskcore.access.auth import User, require
+from riskcore.config.collections import Smtp
 from riskcore.credit.scores import client_scores
+from riskcore.dunning import mail, records
 from riskcore.dunning import worklist as wl
 from riskcore.dunning.letters import Ledger, Letter, letter_for
 from riskcore.dunning.mail import batch_zip
@@ -58,3 +60,31 @@ def write_letters(store: Store, user: User, as_of: dt.date, path: str | Path, **
     """Write today's letters (see todays_letters) as one ZIP of PDFs and .eml drafts; how many were written."""
     require(user, "letters")
     return len(batch_zip(todays_letters(store, as_of, **which), path))
+
+
+SENT_DONE = ("reminder_email", "reminder_letter")  # steps an e-mail carries out; a formal notice still goes by post
+
+
+def send_letters(
+    store: Store, user: User, letters: list[Letter], on: dt.date | None = None, smtp_cfg: Smtp | None = None
+) -> tuple[list[str], list[str]]:
+    """E-mail `letters` to their clients' addresses by SMTP (config collections.smtp); (clients sent, without address).
+
+    A reminder sent this way is its step done: it is recorded as an action of `user` dated `on`
+    (default today) on the e-mail channel, so the client leaves the worklist.
+    """
+    require(user, "letters")
+    sent, unaddressed = mail.send_letters(letters, smtp_cfg)
+    day = on or dt.date.today()
+    for letter in sent:
+        if letter.action in SENT_DONE:
+            records.record_action(
+                store,
+                user,
+                letter.debtor.client_id,
+                day,
+                letter.action,
+                channel="email",
+                note=f"e-mail: {letter.email}",
+            )
+    return [x.debtor.client_id for x in sent], [x.debtor.client_id for x in unaddressed]

@@ -127,7 +127,7 @@ class Letter:
     deadline: dt.date | None = None
     penalty_rate: float | None = None  # the L441-10 rate in force at the letter's date
     mentions: tuple[str, ...] = ()  # the legal mentions of a formal notice (DOMAIN §9)
-    email: str | None = None  # the client's address; the workspace holds none yet
+    email: str | None = None  # the client's address (clients.email), where its e-mail goes
 
     @property
     def registered(self) -> bool:
@@ -169,7 +169,7 @@ class Ledger:
 
     open_items: pd.DataFrame
     penalties: pd.DataFrame
-    debtors: pd.DataFrame | None = None  # letter_client: client_id, name, siren, language
+    debtors: pd.DataFrame | None = None  # letter_client: client_id, name, siren, language, email
     cash: pd.DataFrame | None = None  # letter_unapplied_cash
     actions: pd.DataFrame | None = None  # letter_reminders, before a letter picks its own
     batch: frozenset[str] | None = None  # the clients it was read for; None: every client (the first two frames)
@@ -244,7 +244,7 @@ def letter_for(
     debtor = rows("debtors", lambda: store.query(con, "letter_client", client_ids=[client_id]))
     if not debtor:
         raise EncoursError("letters.unknown_client", client=client_id)
-    _, name, siren, language = (None if pd.isna(v) else v for v in debtor[0])
+    _, name, siren, language, email = (None if pd.isna(v) else v for v in debtor[0])
     lang = lang if lang in LANGUAGES else _language(language)
     open_items = rows("open_items", lambda: kpi.open_items(con, as_of, client_id=client_id))
     penalties = ledger.rows("penalties", client_id) if ledger is not None else None  # None: _with_claim reads them
@@ -272,6 +272,7 @@ def letter_for(
         total_due=sum((i.remaining for i in items), ZERO) + unapplied,
         overdue=sum((i.remaining for i in items if i.days_past_due > 0), ZERO),
         reminders=reminders,
+        email=email,
     )
     return _with_claim(con, letter, unapplied, penalties) if action in CLAIM_ACTIONS else letter
 

@@ -1,7 +1,7 @@
 """Dunning letters as e-mail: `.eml` drafts with the PDF attached, the ZIP of a batch, SMTP sending.
 
-A draft opens in a mail client ready to send (`X-Unsent: 1`); the workspace holds no client e-mail
-address yet, so its To is empty unless the caller gives one. Sending is off until config
+A draft opens in a mail client ready to send (`X-Unsent: 1`); its To is the client's address
+(clients.email) when the clients file gives one, else empty, to be filled in the mail client. Sending is off until config
 collections.smtp.host is set; the password is read from the environment variable
 collections.smtp.password_env and is never written anywhere (not in messages, not in errors).
 """
@@ -113,3 +113,16 @@ def send(messages: Sequence[EmailMessage], smtp_cfg: Smtp | None = None) -> int:
     except (smtplib.SMTPException, OSError) as exc:
         raise EncoursError("letters.smtp_failed", host=smtp_cfg.host, port=smtp_cfg.port, error=str(exc)) from None
     return len(messages)
+
+
+def send_letters(letters: Sequence[Letter], smtp_cfg: Smtp | None = None) -> tuple[list[Letter], list[Letter]]:
+    """E-mail each letter with its PDF to its client's address; (the letters sent, those with no address).
+
+    Letters of clients with no e-mail address are left for the post (the ZIP has their PDF); the
+    others go in one SMTP session (see `send`).
+    """
+    addressed = [letter for letter in letters if letter.email]
+    unaddressed = [letter for letter in letters if not letter.email]
+    if addressed:
+        send([draft(letter, pdf.render(letter), to=letter.email) for letter in addressed], smtp_cfg)
+    return addressed, unaddressed

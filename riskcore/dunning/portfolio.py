@@ -151,3 +151,8 @@ def letters_zip(store: Store, user: User, d: Day, client_ids: Iterable[str]) -> 
         path = Path(tmp) / "letters.zip"
         batch_zip(letters_of(store, d, client_ids), path)
         return path.read_bytes()
+
+
+def send_letters(store: Store, user: User, d: Day, client_ids: Iterable[str]) -> tuple[list[str], list[str]]:
+    """E-mail the letters of `client_ids`' steps due (daily.send_letters): (clients sent, without address)."""
+    return daily.send_letters(store, user, letters_of(store, d, client_ids))

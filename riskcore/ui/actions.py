@@ -219,6 +219,20 @@ def record_collections(ctx: Context, kind: str, client_ids: Sequence[str], value
     st.rerun()
 
 
+def send_letters(ctx: Context, day: object, client_ids: Sequence[str]) -> None:
+    """E-mail the listed clients' letters (config collections.smtp), then say how many went and which did not."""
+    from riskcore.dunning import portfolio
+
+    try:
+        with st.spinner(ctx.t("collect.sending", n=len(client_ids)), show_time=True):
+            sent, unaddressed = portfolio.send_letters(ctx.store, ctx.user, day, client_ids)  # type: ignore[arg-type]
+    except EncoursError as exc:
+        _fail(ctx, exc)
+        return
+    flash("success", ctx.t("collect.sent", n=len(sent), clients=", ".join(unaddressed) or "—"))
+    st.rerun()
+
+
 def retrain(ctx: Context) -> None:
     """Refit the scoring model on the whole ledger, showing progress; scores are then recomputed."""
     from riskcore.credit import model

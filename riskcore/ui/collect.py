@@ -16,7 +16,7 @@ from riskcore.dunning import kpis, portfolio
 from riskcore.dunning import worklist as wl
 from riskcore.errors import EncoursError
 from riskcore.i18n import fmt_amount, fmt_date
-from riskcore.ui import cached, tables, widgets
+from riskcore.ui import actions, cached, tables, widgets
 from riskcore.ui.widgets import Card
 
 if TYPE_CHECKING:
@@ -34,6 +34,13 @@ BOARD_COLUMNS = [
 ]  # fmt: skip
 ALERT_COLUMNS = ["event_date", "alert_kind", "client_id", "name"]
 ANY = ""
+DATE_COLUMNS = ("broken_promise", "last_action_date", "promise_date", "event_date", "made_on")
+
+
+def dated(frame: pd.DataFrame) -> pd.DataFrame:
+    """Date columns held as Python dates as datetime64: the grid formats those, not object columns."""
+    found = {c: pd.to_datetime(frame[c]) for c in DATE_COLUMNS if c in frame and frame[c].dtype == object}
+    return frame.assign(**found) if found else frame
 
 
 def _choice(ctx: Context, label: str, options: Sequence[str], key: str, words: str | None, default: str = ANY) -> str:
@@ -94,7 +101,7 @@ def in_filters(ctx: Context, frame: pd.DataFrame) -> pd.DataFrame:
 
 def worklist_table(ctx: Context, work: pd.DataFrame, *, key: str) -> list[str]:
     """The worklist, selectable row by row; the ids of the selected clients."""
-    view = work.assign(invoice_count=work["invoice_ids"].map(len))
+    view = dated(work.assign(invoice_count=work["invoice_ids"].map(len)))
     state = tables.show(ctx, view, WORK_COLUMNS, key=key, select="multi", empty="no_worklist")
     rows = tables.selected_rows(state)
     return [str(view["client_id"].iloc[i]) for i in rows if i < len(view)]
@@ -121,6 +128,12 @@ def letters_button(ctx: Context, d: Day, client_ids: Sequence[str], *, key: str)
         on_click="ignore",
         type="primary",
     )
+    smtp_on = bool(config.get().collections.smtp.host)  # sending is off until an SMTP server is configured
+    if smtp_on and st.button(
+        ctx.t("collect.send", n=len(client_ids)), key=f"{key}.send", icon=":material/send:",
+        disabled=not allowed or not client_ids, help=ctx.t("collect.send_help"),
+    ):  # fmt: skip
+        actions.send_letters(ctx, d, client_ids)
     if not allowed:
         st.caption(ctx.t("data.role_needed", role=ctx.t(f"role.{ctx.user.role}")))
 
@@ -170,7 +183,7 @@ def kpi_tables(ctx: Context, d: Day) -> None:
 def alerts_table(ctx: Context, d: Day, client_ids: Sequence[str] | None, *, key: str) -> None:
     """This week's alerts: formal notices, credit holds, broken promises."""
     frame = portfolio.alerts(d, client_ids).rename(columns={"kind": "alert_kind"})
-    tables.show(ctx, frame, ALERT_COLUMNS, key=key, empty="no_alert_this_week")
+    tables.show(ctx, dated(frame), ALERT_COLUMNS, key=key, empty="no_alert_this_week")
 
 
 def sales_rep_of(ctx: Context, d: Day) -> str | None:
@@ -219,7 +232,7 @@ def client_promises(ctx: Context, d: Day, client_id: str) -> None:
     if promises.empty:
         return
     st.markdown(f"**{ctx.t('collect.promises')}**")
-    tables.show(ctx, promises, PROMISE_COLUMNS, key="client.promises", link=None, cents=True)
+    tables.show(ctx, dated(promises), PROMISE_COLUMNS, key="client.promises", link=None, cents=True)
 
 
 def with_profile(ctx: Context, frame: pd.DataFrame, *, key: str) -> pd.DataFrame:

@@ -148,3 +148,47 @@ def test_an_unreachable_server_is_a_message_not_a_traceback(batch):
     with pytest.raises(EncoursError) as failed:
         mail.send(addressed(batch), settings(port, username=""))
     assert failed.value.key == "letters.smtp_failed" and failed.value.params["port"] == port
+
+
+def test_letters_go_to_the_clients_addresses_and_a_sent_reminder_is_its_step_done(server, store, monkeypatch):
+    from riskcore.access.auth import demo_user
+    from riskcore.dunning import daily
+
+    inbox, port = server
+    monkeypatch.setenv("TEST_SMTP_PW", PASSWORD)
+    invoices = [
+        inv("F1", D(2026, 8, 31), D(2026, 9, 30), 10000, client_id="C1"),
+        inv("F9", D(2026, 9, 15), D(2026, 10, 15), 1200, client_id="C2"),
+        inv("F7", D(2026, 9, 1), D(2026, 10, 1), 500, client_id="C3"),
+    ]
+    clients = [
+        {"client_id": "C1", "name": "Dupont SA", "email": "compta@dupont.example"},
+        {"client_id": "C2", "name": "Smith Ltd", "language": "en", "email": " ap@smith.example "},
+        {"client_id": "C3", "name": "Sans Mail SARL", "email": ""},  # no address: left for the post
+    ]
+    write_rows(store, invoices, clients=clients)
+    con = store.cursor()
+    batch = [
+        letters.letter_for(con, "C1", "formal_notice", LETTER_DATE),
+        letters.letter_for(con, "C2", "reminder_email", LETTER_DATE),
+        letters.letter_for(con, "C3", "reminder_email", LETTER_DATE),
+    ]
+    collector = demo_user("collector", "Claire Dubois")
+    sent, unaddressed = daily.send_letters(store, collector, batch, on=LETTER_DATE, smtp_cfg=settings(port))
+    assert (sent, unaddressed) == (["C1", "C2"], ["C3"])
+    # The address is the clients file's, trimmed; one message each.
+    assert [e.rcpt_tos for e in inbox.envelopes] == [["compta@dupont.example"], ["ap@smith.example"]]
+    rows = store.cursor().execute(
+        "SELECT client_id, action_date, action, level, channel, recorded_by FROM dunning_actions"
+    ).fetchall()
+    # C2's reminder e-mail is that step done (level 1); C1's formal notice still goes by registered post.
+    assert rows == [("C2", LETTER_DATE, "reminder_email", 1, "email", "Claire Dubois")]
+
+
+def test_a_viewer_cannot_send_letters(store):
+    from riskcore.access.auth import demo_user
+    from riskcore.dunning import daily
+    from riskcore.errors import PermissionDenied
+
+    with pytest.raises(PermissionDenied):
+        daily.send_letters(store, demo_user("viewer"), [])
