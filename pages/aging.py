@@ -3,7 +3,7 @@
 import streamlit as st
 
 from riskcore.reporting import charts
-from riskcore.ui import cached, frame, tables, views, widgets
+from riskcore.ui import cached, fmt, frame, tables, views, widgets
 
 ctx = frame.context()
 widgets.title(ctx, "aging")
@@ -33,7 +33,11 @@ with widgets.guard(ctx):
     tables.exports(ctx, rows, columns, name=ctx.t("aging.export_name"), key="aging.export")
 
     client_id = rows.loc[picked, "client_id"] if picked is not None else None
-    st.subheader(ctx.t("aging.invoices_of", client=rows.loc[picked, "name"]) if client_id else ctx.t("aging.invoices"))
+    st.subheader(
+        ctx.t("aging.invoices_of", client=fmt.literal(rows.loc[picked, "name"]))
+        if client_id
+        else ctx.t("aging.invoices")
+    )
     invoices = cached.open_items(ctx, client_id)
     if invoices.empty:
         widgets.empty(ctx, "no_open_items")

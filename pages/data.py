@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from riskcore.ui import actions, cached, forms, frame, tables, uploads, widgets
+from riskcore.ui import actions, cached, fmt, forms, frame, tables, uploads, widgets
 
 ctx = frame.context()
 widgets.title(ctx, "data")
@@ -23,7 +23,7 @@ with tab_import:
     staged = uploads.stage(files or [])
     previews, mappings = [], []
     for file in staged:
-        with st.expander(file.name, expanded=True), widgets.guard(ctx):
+        with st.expander(fmt.literal(file.name), expanded=True), widgets.guard(ctx):
             prev, chosen = uploads.file_panel(ctx, file)
             previews.append(prev)
             mappings.append(chosen)

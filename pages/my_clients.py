@@ -3,7 +3,7 @@
 import streamlit as st
 
 from riskcore.dunning import portfolio
-from riskcore.ui import actions, cached, collect, frame, recording, tables, widgets
+from riskcore.ui import actions, cached, collect, fmt, frame, recording, tables, widgets
 
 ctx = frame.context()
 widgets.title(ctx, "my_clients")
@@ -21,7 +21,7 @@ with widgets.guard(ctx):
     st.subheader(ctx.t("collect.alerts_week"))
     collect.alerts_table(ctx, day, board["client_id"].tolist(), key="mine.alerts")
 
-    st.subheader(ctx.t("collect.my_clients", rep=rep))
+    st.subheader(ctx.t("collect.my_clients", rep=fmt.literal(rep)))
     state = tables.show(
         ctx, collect.dated(board), collect.BOARD_COLUMNS, key="mine.clients", select="multi", empty="no_rep_client"
     )

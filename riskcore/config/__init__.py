@@ -51,6 +51,7 @@ class Import:
     max_reject_rate: float = 0.05
     max_problems_reported: int = 50
     default_terms_days: int = 30
+    max_uncompressed_mb: int = 500  # a workbook (a zip package) unpacking to more is refused: a zip bomb
 
 
 @dataclass(frozen=True)
@@ -248,6 +249,7 @@ def _check(cfg: Config) -> None:
         0 <= cfg.import_.max_reject_rate <= 1, "import.max_reject_rate", cfg.import_.max_reject_rate, "between 0 and 1"
     )
     rule(cfg.import_.default_terms_days >= 0, "import.default_terms_days", cfg.import_.default_terms_days, ">= 0")
+    rule(cfg.import_.max_uncompressed_mb > 0, "import.max_uncompressed_mb", cfg.import_.max_uncompressed_mb, "> 0")
     edges = cfg.aging.bucket_edges
     rule(
         len(edges) >= 1 and all(a < b for a, b in itertools.pairwise(edges)) and edges[0] > 0,

@@ -3,17 +3,23 @@
 DuckDB's Excel support is a network-fetched extension, so workbooks go through a Python reader.
 Cells are turned into the strings a CSV export of the same sheet would hold in ISO form, so the
 value parsers have one grammar to read whatever the source.
+
+An .xlsx or .ods is a zip package: before calamine unpacks it, the sizes its members declare are
+added up, and a package unpacking to more than config import.max_uncompressed_mb is refused (a
+"zip bomb" of a few kilobytes can unpack to gigabytes and exhaust the server's memory).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import zipfile
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 from python_calamine import CalamineError, CalamineSheet, CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
+from riskcore import config
 from riskcore.errors import LedgerError
 from riskcore.ingest.raw import RawTable, header_index, tidy, unique_headers
 
@@ -76,9 +82,29 @@ def _pick_sheet(workbook: CalamineWorkbook, sheet: str | None, file_name: str) -
     raise LedgerError("parse.empty_workbook", file=file_name)
 
 
+MB = 1024 * 1024
+
+
+def check_unpacked_size(path: Path, file_name: str | None = None) -> None:
+    """Refuse a zip package (.xlsx, .ods) whose members unpack to more than import.max_uncompressed_mb.
+
+    A file that is not a readable zip passes: calamine then says why it cannot be read.
+    """
+    limit = config.get().import_.max_uncompressed_mb
+    try:
+        with zipfile.ZipFile(path) as package:
+            unpacked = sum(member.file_size for member in package.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return
+    if unpacked > limit * MB:
+        size = -(-unpacked // MB)  # rounded up: 500.2 MB is over a 500 MB cap, and reads as 501
+        raise LedgerError("ingest.workbook_too_large", file=file_name or path.name, size=size, max=limit)
+
+
 def read_excel_table(path: Path, sheet: str | None = None, file_name: str | None = None) -> RawTable:
     """A sheet of an .xlsx/.xls/.ods workbook as a RawTable; row numbers are the spreadsheet's."""
     name = file_name or path.name
+    check_unpacked_size(path, name)
     try:
         with CalamineWorkbook.from_path(str(path)) as workbook:
             sheet_name, rows = _pick_sheet(workbook, sheet, name)

@@ -17,7 +17,7 @@ from riskcore.credit import scores as credit_scores
 from riskcore.errors import EncoursError
 from riskcore.i18n import fmt_amount, fmt_date, fmt_number, fmt_pct, t
 from riskcore.receivables import kpi, legal
-from riskcore.reporting import text
+from riskcore.reporting import exports, text
 from riskcore.storage.store import Store
 
 TOP_CLIENTS = 10
@@ -165,29 +165,55 @@ th.n, td.n {{ text-align: right; white-space: nowrap; font-variant-numeric: tabu
 # --- XLSX ----------------------------------------------------------------------------------------
 
 
+# a KPI's kind (reporting.text.figure_kind) as the export kind of its XLSX cell
+_FIGURE_KINDS = {
+    "amount": exports.AMOUNT,
+    "pct": exports.PCT,
+    "days": exports.Kind("number", 1),
+    "count": exports.INTEGER,
+    "number": exports.Kind("number", 1),
+}
+
+
 def _xlsx(out: Path, snap: dict, clients: pd.DataFrame, d441: pd.DataFrame, lang: str) -> None:
-    kpis = pd.DataFrame(
-        [(label, value) for label, _, value in _kpi_rows(snap, lang)],
-        columns=[t("reports.indicator", lang), t("reports.value", lang)],
+    """One sheet per part, typed as every export is (riskcore.reporting.exports): a client named
+    `=HYPERLINK(...)` is a text, amounts are in euros to the cent, shares are percentages."""
+    rows = [(k, v) for k, v in snap.items() if k not in _SKIPPED]
+    kpis = exports.Sheet(
+        t("reports.kpis", lang),
+        pd.DataFrame({"indicator": [text.label(k, lang) for k, _ in rows], "value": [v for _, v in rows]}),
+        {"indicator": t("reports.indicator", lang), "value": t("reports.value", lang)},
+        {"indicator": exports.TEXT, "value": [_FIGURE_KINDS[text.figure_kind(k)] for k, _ in rows]},
     )
-    aging = pd.DataFrame(
-        {
-            t("reports.bucket", lang): [text.label(b, lang) for b in snap["aging"]],
-            t("legal.amount", lang): list(snap["aging"].values()),
-        }
+    total = snap["total_outstanding"] or 0
+    aging = exports.Sheet(
+        t("kpi.label.aging", lang),
+        pd.DataFrame(
+            {
+                "bucket": [text.label(b, lang) for b in snap["aging"]],
+                "amount": list(snap["aging"].values()),
+                "share": [v / total if total else None for v in snap["aging"].values()],
+            }
+        ),
+        {"bucket": t("reports.bucket", lang), "amount": t("legal.amount", lang), "share": t("reports.share", lang)},
+        {"bucket": exports.TEXT},
     )
-    table = clients.rename(columns={c: _header(c, lang) for c in CLIENT_COLUMNS})
-    legal_sheet = d441.assign(bracket=[t(f"legal.brackets.{b}", lang) for b in d441["bracket"]]).rename(
-        columns={c: t(f"legal.{c}", lang) for c in ("bracket", "invoices", "amount", "pct_revenue")}
+    table = exports.Sheet(
+        t("reports.clients", lang),
+        clients,
+        {c: _header(c, lang) for c in CLIENT_COLUMNS},
+        {"client_id": exports.TEXT, "name": exports.TEXT, "grade": exports.TEXT},
     )
-    with pd.ExcelWriter(out, engine="xlsxwriter") as writer:
-        for sheet, frame in (
-            (t("reports.kpis", lang), kpis),
-            (t("kpi.label.aging", lang), aging),
-            (t("reports.clients", lang), table),
-            ("D441-6", legal_sheet),
-        ):
-            frame.to_excel(writer, sheet_name=sheet[:31], index=False)
-            writer.sheets[sheet[:31]].set_column(0, len(frame.columns) - 1, 22)
-        notes = pd.DataFrame({t("reports.notes", lang): _notes(snap, d441, lang) or [""]})
-        notes.to_excel(writer, sheet_name=t("reports.notes", lang)[:31], index=False)
+    legal_sheet = exports.Sheet(
+        "D441-6",
+        d441.assign(bracket=[t(f"legal.brackets.{b}", lang) for b in d441["bracket"]]),
+        {c: t(f"legal.{c}", lang) for c in ("bracket", "invoices", "amount", "pct_revenue")},
+        {"bracket": exports.TEXT, "pct_revenue": exports.Kind("pct", 2)},  # as render_legal_table shows it
+    )
+    notes = exports.Sheet(
+        t("reports.notes", lang),
+        pd.DataFrame({"note": _notes(snap, d441, lang) or [""]}),
+        {"note": t("reports.notes", lang)},
+        {"note": exports.TEXT},
+    )
+    exports.write_sheets(out, [kpis, aging, table, legal_sheet, notes], lang)

@@ -16,6 +16,7 @@ from riskcore.access import auth
 from riskcore.errors import EncoursError
 from riskcore.i18n import t
 from riskcore.storage.store import clear_ledger
+from riskcore.ui.fmt import literal
 
 if TYPE_CHECKING:
     from riskcore.ui.context import Context
@@ -108,7 +109,7 @@ def show_last_report(ctx: Context) -> None:
         for f in report.files:
             lines = f.render(ctx.lang)[1:]  # the first line repeats the file name shown as the title
             if f.problems or f.notes or f.unmatched_headers:
-                with st.expander(ctx.t("data.details", file=f.file_name), expanded=bool(f.problems)):
+                with st.expander(ctx.t("data.details", file=literal(f.file_name)), expanded=bool(f.problems)):
                     st.text("\n".join(line.strip() for line in lines))
 
 
@@ -155,7 +156,7 @@ def propose_limit(ctx: Context, client_id: str, new_limit: float, reason: str, s
         return
     flash(
         "success" if decision.status == "applied" else "info",
-        ctx.t(f"limits.outcome_{decision.status}", client=client_id),
+        ctx.t(f"limits.outcome_{decision.status}", client=literal(client_id)),
     )
     st.rerun()
 
@@ -169,7 +170,7 @@ def decide_limit(ctx: Context, decision_id: int, approve: bool) -> None:
     except EncoursError as exc:
         _fail(ctx, exc)
         return
-    flash("success", ctx.t(f"limits.outcome_{decision.status}", client=decision.client_id))
+    flash("success", ctx.t(f"limits.outcome_{decision.status}", client=literal(decision.client_id)))
     st.rerun()
 
 
@@ -205,7 +206,7 @@ def record_collections(ctx: Context, kind: str, client_ids: Sequence[str], value
         try:
             _record_one(ctx, kind, client_id, values)
         except EncoursError as exc:
-            refused.append(ctx.t("collect.refused_line", client=client_id, message=exc.message(ctx.lang)))
+            refused.append(ctx.t("collect.refused_line", client=literal(client_id), message=exc.message(ctx.lang)))
         else:
             done.append(client_id)
     if refused and not done:
@@ -229,7 +230,7 @@ def send_letters(ctx: Context, day: object, client_ids: Sequence[str]) -> None:
     except EncoursError as exc:
         _fail(ctx, exc)
         return
-    flash("success", ctx.t("collect.sent", n=len(sent), clients=", ".join(unaddressed) or "—"))
+    flash("success", ctx.t("collect.sent", n=len(sent), clients=literal(", ".join(unaddressed)) or "—"))
     st.rerun()
 
 

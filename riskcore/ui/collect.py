@@ -17,6 +17,7 @@ from riskcore.dunning import worklist as wl
 from riskcore.errors import EncoursError
 from riskcore.i18n import fmt_amount, fmt_date
 from riskcore.ui import actions, cached, tables, widgets
+from riskcore.ui.fmt import literal
 from riskcore.ui.widgets import Card
 
 if TYPE_CHECKING:
@@ -209,7 +210,7 @@ def client_collections(ctx: Context, d: Day, client_id: str) -> None:
     badges = [f":blue-badge[{ctx.t('collect.payer_profile', profile=profile_words)}]"]
     action = row.get("next_action")
     if isinstance(action, str):
-        owner = row.get("next_owner_name") or ctx.t(f"code.owner.{row['next_owner']}")
+        owner = literal(row.get("next_owner_name")) or ctx.t(f"code.owner.{row['next_owner']}")
         words = ctx.t("collect.next_step", action=ctx.t(f"code.action.{action}"), owner=owner)
         badges.append(f":violet-badge[{words}]")
     else:

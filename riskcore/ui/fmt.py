@@ -1,4 +1,5 @@
-"""Cell formatters for tables: babel's symbols for the language, applied at table speed.
+"""Cell formatters for tables: babel's symbols for the language, applied at table speed; and
+`literal`, which makes a name, reason or note show as it is written in Streamlit Markdown.
 
 Tables keep numeric columns (so they sort by value and stay right-aligned) and only their
 display text is formatted. Calling babel per cell costs ~20 µs, too slow for thousands of
@@ -7,6 +8,8 @@ cells, so each formatter is built once from babel's own output for the language.
 
 from __future__ import annotations
 
+import re
+import string
 from collections.abc import Callable
 from functools import cache
 
@@ -84,3 +87,25 @@ def datetime(lang: str) -> Formatter:
         return f"{fmt_date(stamp.date(), lang)} {format_time(stamp.to_pydatetime(), 'short', locale=locale)}"
 
     return format_datetime
+
+
+# Every ASCII punctuation character may be backslash-escaped in CommonMark, and Streamlit's own
+# syntax (`:red[...]`, `:material/x:`, `$...$`, `~~`) is made of them too; quotes carry no Markdown
+# and Streamlit drops the backslash of `\\'` (streamlit#5513), so they are left as they are.
+_MARKDOWN = re.compile("([" + re.escape("".join(c for c in string.punctuation if c not in "'\"")) + "])")
+_LINE_BREAK = re.compile(r"\s*[\r\n]+\s*")
+# Streamlit turns bare addresses (`www.x.com`, `http://x`, `a@x.com`) into links and `<-`, `->`,
+# `--`, `>=` into arrows and dashes on the text itself, whatever escapes it went through: a word
+# joiner (U+2060, invisible, never a break) between the characters keeps them apart.
+JOINER = "\u2060"
+_TEXT_SYNTAX = re.compile(r"(?i)(?<=www)(?=\.)|(?=://)|(?=@)|(?<=[<>~-])(?=[-=>])")
+
+
+def literal(text: object) -> str:
+    """`text` escaped for Streamlit Markdown (st.markdown, st.caption, st.header, badges), so that it
+    shows as written: a client named `**x**` is not bold, `[a](javascript:alert(1))` or `http://x`
+    is not a link, `<script>` is text. Line breaks become spaces (one line of its element)."""
+    if missing(text):
+        return ""
+    text = _TEXT_SYNTAX.sub(JOINER, _LINE_BREAK.sub(" ", str(text)))
+    return _MARKDOWN.sub(r"\\\1", text)

@@ -17,11 +17,11 @@ import streamlit as st
 from riskcore.credit import limits
 from riskcore.i18n import fmt_amount, fmt_date, fmt_number
 from riskcore.ui import actions, tables
+from riskcore.ui.fmt import literal
 
 if TYPE_CHECKING:
     from riskcore.ui.context import Context
     from riskcore.ui.uploads import Staged
-
 
 
 def _amount(value: object) -> float | None:
@@ -90,15 +90,15 @@ def approval_queue(ctx: Context, pending: pd.DataFrame, names: dict[str, str], *
             info.markdown(
                 ctx.t(
                     "limits.pending_line",
-                    client=names.get(row.client_id, row.client_id),
-                    id=row.client_id,
+                    client=literal(names.get(row.client_id, row.client_id)),  # names and reasons as written
+                    id=literal(row.client_id),
                     previous=fmt_amount(_amount(row.previous_limit), ctx.lang, decimals=0) or "—",
                     new=fmt_amount(_amount(row.new_limit), ctx.lang, decimals=0),
-                    by=row.proposed_by,
+                    by=literal(row.proposed_by),
                     date=fmt_date(pd.Timestamp(row.proposed_at).date(), ctx.lang),
                 )
             )
-            info.caption(ctx.t("limits.reason_was", reason=row.reason))
+            info.caption(ctx.t("limits.reason_was", reason=literal(row.reason)))
             own = row.proposed_by == ctx.user.name
             disabled = not can_approve or own
             if approve.button(

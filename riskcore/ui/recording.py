@@ -18,6 +18,7 @@ from riskcore import config
 from riskcore.dunning.scenario import ACTION_LEVELS
 from riskcore.i18n import fmt_amount, fmt_date
 from riskcore.ui import actions
+from riskcore.ui.fmt import literal
 
 if TYPE_CHECKING:
     from riskcore.dunning.portfolio import Day
@@ -79,7 +80,7 @@ def record_form(
     actions_offered = REP_ACTIONS if kinds == REP_KINDS else tuple(ACTION_LEVELS)
     step_action = steps["action"].mode().iloc[0] if len(steps) else actions_offered[0]
     with st.form(key=f"{key}.form", border=True, enter_to_submit=False):
-        st.caption(ctx.t("collect.for_clients", n=len(client_ids), clients=", ".join(client_ids[:8])))
+        st.caption(ctx.t("collect.for_clients", n=len(client_ids), clients=literal(", ".join(client_ids[:8]))))
         left, middle, right = st.columns(3)
         when = left.date_input(ctx.t("collect.date"), value=dt.date.today(), format="DD/MM/YYYY", key=f"{key}.date")
         values: dict[str, object] = {"date": when}

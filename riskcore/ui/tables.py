@@ -4,7 +4,6 @@ formatted per language, client ids that open the client file, CSV and Excel expo
 
 from __future__ import annotations
 
-import io
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
@@ -12,7 +11,8 @@ from urllib.parse import quote
 import pandas as pd
 import streamlit as st
 
-from riskcore.i18n import has, t
+from riskcore.i18n import default_language, has, t
+from riskcore.reporting import exports as exporting  # `exports` is the buttons below
 from riskcore.reporting.charts import bucket_label, is_bucket
 from riskcore.ui import fmt, widgets
 
@@ -21,79 +21,11 @@ if TYPE_CHECKING:
 
 MAX_ROWS = 500  # formatting cost grows with cells; exports always carry every row
 
-AMOUNTS = {
-    "amount",
-    "step_amount",
-    "amount_at_risk",
-    "promise_amount",
-    "outstanding",
-    "open_amount",
-    "balance",
-    "not_due",
-    "d1_30",
-    "d31_60",
-    "d61_90",
-    "d91_plus",
-    "overdue",
-    "overdue_amount",
-    "total_outstanding",
-    "credit_limit",
-    "suggested_limit",
-    "headroom",
-    "insured_limit",
-    "revenue_12m",
-    "disputed_amount",
-    "previous_limit",
-    "new_limit",
-    "penalty",
-    "indemnity",
-    "total_due",
-    "exposure",
-    "ht_amount",
-    "provision",
-    "paid_amount",
-    "penalty_base",
-    "balance_ht",
-    "balance_ttc",
-}
-PCTS = {"utilisation", "share", "cumulative_share", "p_late", "p_score", "overdue_rate", "cei"}
-DATES = {
-    "invoice_date",
-    "last_action_date",
-    "broken_promise",
-    "event_date",
-    "made_on",
-    "due_date",
-    "settle_date",
-    "last_dunning_date",
-    "action_date",
-    "promise_date",
-    "payment_date",
-    "write_off_date",
-    "month_end",
-}
-DATETIMES = {"proposed_at", "decided_at", "imported_at"}
-INTEGERS = {
-    "invoices",
-    "steps",
-    "open_disputes",
-    "disputes",
-    "invoice_count",
-    "clients",
-    "rows",
-    "rejected",
-    "rank",
-    "days_to_pay",
-    "days_late",
-    "rows_read",
-    "rows_loaded",
-    "rows_rejected",
-    "terms_days",
-    "payment_terms_days",
-    "settled_invoices",
-    "days_since_invoice",
-}
-DECIMALS = {"median_age_days": 0, "score": 0, "days_late_12m": 1, "days_late_trend": 1, "avg_days_late": 1, "weighted_days_late": 1}
+# one vocabulary of column kinds for the tables and the exports (riskcore.reporting.exports)
+AMOUNTS, PCTS, DATES, DATETIMES, DECIMALS = (
+    exporting.AMOUNTS, exporting.PCTS, exporting.DATES, exporting.DATETIMES, exporting.DECIMALS
+)  # fmt: skip
+INTEGERS = exporting.INTEGERS - {"days_past_due", "max_days_past_due"}
 
 
 NOT_NEGATIVE_DAYS = {"days_past_due", "max_days_past_due"}  # an invoice not yet due is not "-14 days" late
@@ -182,11 +114,6 @@ def header(ctx: Context, column: str) -> str:
     return ctx.t(f"col.{column}")
 
 
-def labelled(ctx: Context, frame: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
-    """`columns` of `frame` with translated headers, for exports."""
-    return frame[list(columns)].rename(columns={c: header(ctx, c) for c in columns})
-
-
 def show(
     ctx: Context,
     frame: pd.DataFrame,
@@ -244,31 +171,40 @@ def selected_row(state: Any) -> int | None:
     return rows[0] if rows else None
 
 
-def xlsx_bytes(frame: pd.DataFrame, sheet: str) -> bytes:
-    """`frame` as an Excel workbook with one sheet."""
-    buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="xlsxwriter") as writer:
-        frame.to_excel(writer, sheet_name=sheet[:31], index=False)
-    return buffer.getvalue()
+def xlsx_bytes(frame: pd.DataFrame, sheet: str, lang: str | None = None, **options: Any) -> bytes:
+    """`frame` as an Excel workbook with one sheet, typed cells (riskcore.reporting.exports)."""
+    return exporting.xlsx_bytes(frame, sheet, lang or default_language(), **options)
 
 
-def csv_bytes(frame: pd.DataFrame, lang: str) -> bytes:
+def csv_bytes(frame: pd.DataFrame, lang: str, **options: Any) -> bytes:
     """`frame` as CSV the reader's spreadsheet opens: `;` and decimal comma in French, with a BOM."""
-    sep, decimal = (";", ",") if lang == "fr" else (",", ".")
-    return frame.to_csv(index=False, sep=sep, decimal=decimal, lineterminator="\n").encode("utf-8-sig")
+    return exporting.csv_bytes(frame, lang, **options)
+
+
+def exports_of(ctx: Context, frame: pd.DataFrame, columns: Sequence[str]) -> tuple[pd.DataFrame, dict[str, str]]:
+    """`frame[columns]` with its codes in words and the translated headers, as both downloads write them."""
+    return _codes(frame[list(columns)].copy(), ctx.lang), {c: header(ctx, c) for c in columns}
 
 
 def exports(ctx: Context, frame: pd.DataFrame, columns: Sequence[str], *, name: str, key: str) -> None:
-    """CSV and Excel download buttons for `frame[columns]` (every row, translated headers), built on click."""
+    """CSV and Excel download buttons for `frame[columns]` (every row, translated headers), built on click.
+
+    Both files come from riskcore.reporting.exports, as the CLI's: neutralised formulas, cents, typed cells.
+    """
     columns = [c for c in columns if c in frame.columns]
 
-    def table() -> pd.DataFrame:  # built on click only: a large ledger's export costs nothing until asked
-        return labelled(ctx, _codes(frame[columns].copy(), ctx.lang), columns)
+    def csv_file() -> bytes:  # built on click only: a large ledger's export costs nothing until asked
+        table, headers = exports_of(ctx, frame, columns)
+        return csv_bytes(table, ctx.lang, headers=headers)
+
+    def xlsx_file() -> bytes:
+        table, headers = exports_of(ctx, frame, columns)
+        return xlsx_bytes(table, name, ctx.lang, headers=headers)
 
     left, right, _ = st.columns([1, 1, 4])
     left.download_button(
         ctx.t("table.export_csv"),
-        lambda: csv_bytes(table(), ctx.lang),
+        csv_file,
         file_name=f"{name}.csv",
         mime="text/csv",
         key=f"{key}.csv",
@@ -277,7 +213,7 @@ def exports(ctx: Context, frame: pd.DataFrame, columns: Sequence[str], *, name: 
     )
     right.download_button(
         ctx.t("table.export_xlsx"),
-        lambda: xlsx_bytes(table(), name),
+        xlsx_file,
         file_name=f"{name}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key=f"{key}.xlsx",

@@ -18,6 +18,7 @@ import streamlit as st
 
 from riskcore.i18n import t
 from riskcore.ingest import mapping as ingest_mapping
+from riskcore.ui import fmt
 
 if TYPE_CHECKING:
     from riskcore.ui.context import Context
@@ -70,7 +71,7 @@ def file_panel(ctx: Context, file: Staged) -> tuple[Any, dict[str, str]]:
         st.warning(ctx.t("data.required_missing", columns=names), icon=":material/warning:")
     chosen = mapping_editor(ctx, file, prev)
     if prev.unmatched:
-        st.caption(ctx.t("data.unmatched", headers=", ".join(map(str, prev.unmatched))))
+        st.caption(ctx.t("data.unmatched", headers=fmt.literal(", ".join(map(str, prev.unmatched)))))
     st.dataframe(prev.sample, key=f"data.sample.{file.slug}", hide_index=True)
     return prev, chosen
 

@@ -15,6 +15,7 @@ from riskcore.i18n import fmt_amount, fmt_number, fmt_pct, t
 from riskcore.reporting.charts import sector_label
 from riskcore.reporting.text import format_figure
 from riskcore.ui import nav
+from riskcore.ui.fmt import literal
 
 if TYPE_CHECKING:
     from riskcore.ui.context import Context
@@ -40,7 +41,11 @@ def fmt_date_short(ctx: Context) -> str:
 def filters_text(ctx: Context) -> str:
     if not ctx.filters.active:
         return ctx.t("frame.no_filter")
-    parts = [f"{ctx.t(f'dimension.{k[2:]}')}: {', '.join(v)}" for k, v in ctx.filters.params().items() if v]
+    parts = [
+        f"{ctx.t(f'dimension.{k[2:]}')}: {', '.join(literal(x) for x in v)}"  # values of the data: shown as written
+        for k, v in ctx.filters.params().items()
+        if v
+    ]
     return " · ".join(parts)
 
 
@@ -154,15 +159,15 @@ def concentration_cards(ctx: Context, conc: object) -> None:
 
 
 def client_header(ctx: Context, profile: dict, row: object) -> None:
-    """The client's name, id and badges: status, grade, non-credit, doubtful."""
-    st.header(f"{profile.get('name') or profile.get('client_id', '')}")
-    badges = [f":gray-badge[{profile.get('client_id', '')}]"]
+    """The client's name, id and badges: status, grade, non-credit, doubtful; the name and id as written."""
+    st.header(literal(profile.get("name") or profile.get("client_id", "")))
+    badges = [f":gray-badge[{literal(profile.get('client_id', ''))}]"]
     status = profile.get("status") or "active"
     colour = {"active": "green", "closed": "gray"}.get(status, "red")
     badges.append(f":{colour}-badge[{ctx.t(f'code.status.{status}')}]")
     grade = row.get("grade") if hasattr(row, "get") else None
     if isinstance(grade, str):
-        badges.append(f":{GRADE_BADGES.get(grade, 'gray')}-badge[{ctx.t('client.grade', grade=grade)}]")
+        badges.append(f":{GRADE_BADGES.get(grade, 'gray')}-badge[{ctx.t('client.grade', grade=literal(grade))}]")
     for flag in ("non_credit", "doubtful"):
         if profile.get(flag) is True:
             badges.append(f":orange-badge[{ctx.t(f'client.{flag}')}]")
@@ -203,7 +208,7 @@ def client_identity(ctx: Context, profile: dict) -> None:
             shown = ctx.t("common.yes") if value else ctx.t("common.no")
         else:
             shown = str(value)
-        lines.append(f"| {ctx.t(f'col.{key}')} | {shown} |")
+        lines.append(f"| {ctx.t(f'col.{key}')} | {literal(shown)} |")  # `|` of a value cannot split the row
     st.markdown(f"| {ctx.t('client.field')} | {ctx.t('client.value')} |\n|---|---|\n" + "\n".join(lines))
 
 
@@ -212,7 +217,7 @@ def reasons(ctx: Context, title_key: str, items: object) -> None:
     if not isinstance(items, (tuple, list)) or not items:
         return
     st.markdown(f"**{ctx.t(title_key)}**")
-    st.markdown("\n".join(f"- {r.text(ctx.lang)}" for r in items))
+    st.markdown("\n".join(f"- {literal(r.text(ctx.lang))}" for r in items))
 
 
 def _sync_client_param() -> None:

@@ -135,7 +135,13 @@ def test_role_names_follow_the_language_and_the_role_is_kept(demo_pages):
     run(at)
     at.radio(key="lang").set_value("en")
     run(at)
-    assert at.selectbox(key="sidebar.view_as").options == ["CFO (viewer)", "Credit manager", "Administrator"]
+    assert at.selectbox(key="sidebar.view_as").options == [
+        "CFO (viewer)",
+        "Sales rep",
+        "Collector",
+        "Credit manager",
+        "Administrator",
+    ]
     assert at.selectbox(key="sidebar.view_as").value == "credit_manager"
     at.radio(key="lang").set_value("fr")
     run(at)

@@ -108,4 +108,4 @@ def test_legal_table_text_and_csv(workspace, tmp_path):
     out = tmp_path / "d441.csv"
     done = run("legal-table", "--db", str(path), "--as-of", YEAR_END.isoformat(), "--csv", str(out))
     assert done.returncode == 0, done.stderr
-    assert out.read_text(encoding="utf-8").splitlines()[0] == "bracket,invoices,amount,pct_revenue"
+    assert out.read_text(encoding="utf-8-sig").splitlines()[0] == "bracket,invoices,amount,pct_revenue"
