@@ -19,6 +19,7 @@ from riskcore.ui import fmt, widgets
 if TYPE_CHECKING:
     from riskcore.ui.context import Context
 
+DATE_FORMATS = {"fr": "DD/MM/YYYY", "en": "DD/MM/YYYY"}  # DESIGN.md: 31/12/2025 in both languages
 MAX_ROWS = 500  # formatting cost grows with cells; exports always carry every row
 
 # one vocabulary of column kinds for the tables and the exports (riskcore.reporting.exports)
@@ -151,7 +152,15 @@ def show(
         config[header(ctx, link)] = st.column_config.LinkColumn(
             header(ctx, link), display_text=r"client=(.*)$", help=ctx.t("table.open_client")
         )
-    formats = {header(ctx, c): f for c in columns if (f := _formatter(c, ctx.lang, cents)) is not None}
+    for column in columns:  # the grid draws date columns itself, whatever the Styler says
+        if column in DATES and column in view.columns:
+            view[column] = pd.to_datetime(view[column])
+            config[header(ctx, column)] = st.column_config.DateColumn(
+                header(ctx, column), format=DATE_FORMATS[ctx.lang]
+            )
+    formats = {
+        header(ctx, c): f for c in columns if c not in DATES and (f := _formatter(c, ctx.lang, cents)) is not None
+    }
     styler = view.rename(columns={c: header(ctx, c) for c in columns}).style.format(formats, na_rep="")
     mode = "multi-row" if select == "multi" else "single-row"
     kwargs: dict[str, Any] = {"on_select": "rerun", "selection_mode": mode} if select else {}
