@@ -16,7 +16,7 @@ CHASE_COLUMNS = [
     "p_score",
     "grade",
     "last_dunning_date",
-    "last_dunning_level",
+    "dunning_level",
     "sales_rep",
 ]
 

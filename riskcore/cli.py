@@ -95,9 +95,17 @@ def cmd_kpi(args: argparse.Namespace) -> int:
     from riskcore.reporting import text
 
     store = _store(args)
-    snap = kpi.snapshot(store.cursor(), _as_of(args, store))
+    as_of = _as_of(args, store)
+    snap = kpi.snapshot(store.cursor(), as_of)
     if args.json:
-        print_json(snap)
+        from riskcore.dunning import daily, kpis, worklist
+
+        # the collection KPIs (DOMAIN §9) over the worklist of `worklist --json` at the same date;
+        # dunning_coverage_30 is in the snapshot already
+        con = store.cursor()
+        ledger = worklist.read_ledger(con, as_of)
+        work = worklist.worklist(con, as_of, daily.scored_clients(store, as_of), ledger=ledger)
+        print_json({**snap, "collections": kpis.collection_figures(con, as_of, work, ledger)})
     else:
         print(text.render_snapshot(snap, args.lang))
     return EXIT_OK
@@ -113,13 +121,14 @@ def _note_assumed_terms(store, lang: str | None) -> None:
 
 def cmd_score(args: argparse.Namespace) -> int:
     from riskcore.credit.table import score_table
+    from riskcore.reporting import exports
 
     store = _store(args)
     table = score_table(store, _as_of(args, store), args.lang)
     _note_assumed_terms(store, args.lang)  # the scores and their reasons rest on days late
     if args.csv:
-        table.to_csv(args.csv, index=False)
-        print(t("cli.written", args.lang, path=args.csv, rows=len(table)))
+        rows = exports.write_csv(Path(args.csv), table, args.lang)
+        print(t("cli.written", args.lang, path=args.csv, rows=rows))
     elif args.json:  # a missing limit is null, not NaN (which JSON does not have)
         print_json(table.astype(object).where(table.notna(), None).to_dict(orient="records"))
     else:
@@ -146,12 +155,13 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 
 def cmd_worklist(args: argparse.Namespace) -> int:
     from riskcore.dunning import daily
+    from riskcore.reporting import exports
 
     store = _store(args)
     work = daily.today(store, _as_of(args, store), owner=args.owner)
-    if args.csv:
-        work.assign(invoice_ids=work["invoice_ids"].map(" ".join)).to_csv(args.csv, index=False)
-        print(t("cli.written", args.lang, path=args.csv, rows=len(work)))
+    if args.csv:  # the invoice ids of a step joined by spaces, as riskcore.reporting.exports writes a list
+        rows = exports.write_csv(Path(args.csv), work, args.lang)
+        print(t("cli.written", args.lang, path=args.csv, rows=rows))
     elif args.json:
         print_json(work.astype(object).where(work.notna(), None).to_dict(orient="records"))
     else:
@@ -166,20 +176,24 @@ def cmd_letters(args: argparse.Namespace) -> int:
 
     store = _store(args)
     which = {"client_id": args.client, "action": args.step}
-    count = daily.write_letters(store, CLI_USER, _as_of(args, store), Path(args.out), **which)
+    as_of = _as_of(args, store)
+    count = daily.write_letters(store, CLI_USER, as_of, Path(args.out), **which)
     print(t("cli.written", args.lang, path=args.out, rows=count))
+    if args.send:  # e-mail them too (config collections.smtp), those whose client has an address
+        sent, unaddressed = daily.send_letters(store, CLI_USER, daily.todays_letters(store, as_of, **which))
+        print(t("cli.letters_sent", args.lang, sent=len(sent), clients=", ".join(unaddressed) or "—"))
     return EXIT_OK
 
 
 def cmd_legal_table(args: argparse.Namespace) -> int:
     from riskcore.receivables import legal
-    from riskcore.reporting import text
+    from riskcore.reporting import exports, text
 
     store = _store(args)
     table = legal.d441_6_table(store.cursor(), args.as_of)
     if args.csv:
-        table.to_csv(args.csv, index=False)
-        print(t("cli.written", args.lang, path=args.csv, rows=len(table)))
+        rows = exports.write_csv(Path(args.csv), table, args.lang)
+        print(t("cli.written", args.lang, path=args.csv, rows=rows))
     elif args.json:
         # D441-6 asks to disclose the disputed invoices left out and to say HT or TTC: keep them with the rows
         print_json({"as_of": args.as_of, **table.attrs, "brackets": table.to_dict(orient="records")})
@@ -266,6 +280,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--client")
     p.add_argument("--step", choices=ACTIONS)
     p.add_argument("--out", required=True)
+    p.add_argument("--send", action="store_true")
 
     p = command("legal-table", cmd_legal_table)
     p.add_argument("--as-of", type=_date, required=True)

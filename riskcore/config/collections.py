@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 ACTIONS = ("reminder_email", "reminder_letter", "call", "formal_notice", "credit_hold", "litigation")
@@ -58,6 +59,15 @@ def _default_scenarios() -> dict[str, tuple[Step, ...]]:
         ),
         "new": (Step(-5, "reminder_email", C), *_OCCASIONAL),
     }
+
+
+def lead_days(scenarios: Mapping[str, Sequence[Step]]) -> int:
+    """How many days before a due date the earliest pre-due step of any scenario starts (0 if none).
+
+    The current dunning cycle of a client starts that many days before the earliest due date of its
+    open invoices (DOMAIN §9): what its dunning status and the outstanding by step are read over.
+    """
+    return max(0, -min((s.offset_days for steps in scenarios.values() for s in steps), default=0))
 
 
 @dataclass(frozen=True)

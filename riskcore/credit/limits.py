@@ -3,8 +3,10 @@
 Suggested limit (after the AFDCC method) = average monthly sales over 12 months
 × (terms days + grace days) / 30 × grade factor, capped by the credit-insurance limit when
 one exists and by limits.max_limit, rounded down to limits.rounding_step. Every factor is a
-reason. Decisions live in `limit_decisions`; above the approval threshold a second person
-holding `approve_limit` applies them, and every change is kept.
+reason. A client on credit hold (DOMAIN.md §9) gets no limit above its current outstanding:
+its suggestion is capped there and a proposal raising its limit above it is refused. Decisions
+live in `limit_decisions`; above the approval threshold a second person holding `approve_limit`
+applies them, and every change is kept.
 """
 
 from __future__ import annotations
@@ -52,9 +54,18 @@ def _present(value: float | None) -> bool:
 
 
 def suggestion(
-    client_id: str, sales_12m: float, terms_days: float, grade: str, insured_limit: float | None
+    client_id: str,
+    sales_12m: float,
+    terms_days: float,
+    grade: str,
+    insured_limit: float | None,
+    on_hold_outstanding: float | None = None,
 ) -> LimitSuggestion:
-    """The DOMAIN.md §7 limit of one client, each factor and cap named in its reasons."""
+    """The DOMAIN.md §7 limit of one client, each factor and cap named in its reasons.
+
+    `on_hold_outstanding`: the outstanding of a client on credit hold, which caps the limit (DOMAIN.md §9;
+    0 for a credit balance) before it is rounded down like any other.
+    """
     cfg = config.get().limits
     monthly = max(float(sales_12m), 0.0) / 12
     term_factor = (float(terms_days) + cfg.grace_days) / 30
@@ -71,6 +82,9 @@ def suggestion(
     if amount > cfg.max_limit:
         amount = cfg.max_limit
         reasons.append(Reason("limits.capped_max", {"amount": amount}))
+    if on_hold_outstanding is not None and amount > max(float(on_hold_outstanding), 0.0):
+        amount = max(float(on_hold_outstanding), 0.0)
+        reasons.append(Reason("limits.capped_hold", {"amount": round(amount, 2)}))
     # Decimal on the cent-rounded value: 17 999.999… from float noise must not lose a whole step.
     step = Decimal(str(cfg.rounding_step))
     rounded = (Decimal(str(round(amount, 2))) / step).to_integral_value(rounding=ROUND_FLOOR) * step
@@ -95,21 +109,30 @@ def alert(outstanding: float, limit: float | None) -> tuple[float | None, str]:
     return utilisation, "none"
 
 
+def holds(con: Cursor, as_of: dt.date | None, client_id: str | None = None) -> dict[str, tuple[dt.date, float]]:
+    """The clients on credit hold at `as_of` (None: as things stand), each with (hold date, outstanding)."""
+    rows = store_mod.rows(con, "limit_holds", as_of=as_of, c=client_id)
+    return {client: (day, outstanding) for client, day, outstanding in rows}
+
+
 def suggest(con: Cursor, scores: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
     """Per scored client: suggested_limit, limit_reasons, utilisation (outstanding / current limit), alert.
 
-    Also returns the current credit_limit and the outstanding balance at `as_of`.
+    Also returns the current credit_limit and the outstanding balance at `as_of`. A client on credit
+    hold at `as_of` is suggested no more than that outstanding (reason limits.capped_hold).
     """
     inputs = store_mod.query(
         con, "scoring_limit_inputs", as_of=as_of, default_terms=config.get().import_.default_terms_days
     ).set_index("client_id")
     by_client = inputs.to_dict("index")  # plain dicts: .loc per client is slow for 20 000 clients
+    on_hold = holds(con, as_of)
     rows = []
     for client_id, grade in zip(scores["client_id"], scores["grade"], strict=True):
         x = by_client[client_id]
         limit = None if pd.isna(x["credit_limit"]) else float(x["credit_limit"])
         insured = None if pd.isna(x["insured_limit"]) else float(x["insured_limit"])
-        s = suggestion(client_id, x["sales_12m"], x["terms_days"], grade, insured)
+        held = float(x["outstanding"]) if client_id in on_hold else None
+        s = suggestion(client_id, x["sales_12m"], x["terms_days"], grade, insured, on_hold_outstanding=held)
         utilisation, level = alert(float(x["outstanding"]), limit)
         rows.append((client_id, s.amount, s.reasons, utilisation, level, limit, float(x["outstanding"])))
     frame = pd.DataFrame(rows, columns=SUGGEST_COLUMNS)
@@ -195,10 +218,36 @@ def _current_limit(cur: Cursor, client_id: str) -> tuple[bool, float | None]:
     return True, None if rows[0][0] is None else float(rows[0][0])
 
 
+def _refuse_over_hold(
+    cur: Cursor, client_id: str, previous: float | None, new_limit: float, as_of: dt.date | None
+) -> None:
+    """DOMAIN.md §9: while the client is on credit hold (at `as_of`, None: as things stand), no limit is
+    raised above its outstanding (0 for a credit balance). A cut, or keeping the limit, is always allowed."""
+    held = holds(cur, as_of, client_id).get(client_id)
+    if held is None or (previous is not None and new_limit <= previous):
+        return
+    since, outstanding = held
+    cap = max(round(outstanding, 2), 0.0)
+    if new_limit > cap:
+        raise DecisionError(
+            "limits.on_hold", client=client_id, since=since.isoformat(), limit=float(new_limit), outstanding=cap
+        )
+
+
 def propose(
-    store: Store, user: User, client_id: str, new_limit: float, reason: str, suggested_limit: float | None = None
+    store: Store,
+    user: User,
+    client_id: str,
+    new_limit: float,
+    reason: str,
+    suggested_limit: float | None = None,
+    as_of: dt.date | None = None,
 ) -> Decision:
-    """Record a proposed limit; applied at once when within the threshold and the user may apply it."""
+    """Record a proposed limit; applied at once when within the threshold and the user may apply it.
+
+    A client on credit hold at `as_of` (None: as things stand) cannot have its limit raised above its
+    outstanding: DecisionError limits.on_hold.
+    """
     auth.require(user, "propose_limit")
     reason = (reason or "").strip()
     if not reason:
@@ -210,6 +259,7 @@ def propose(
         exists, previous = _current_limit(cur, client_id)
         if not exists:
             raise DecisionError("limits.unknown_client", client=client_id)
+        _refuse_over_hold(cur, client_id, previous, new_limit, as_of)
         applied = user.can("apply_limit") and not needs_approval(previous, new_limit)
         decision_id = store_mod.next_value(cur, "decision_seq")
         store_mod.run(
@@ -232,11 +282,14 @@ def propose(
     return _decision(store.cursor(), decision_id)  # type: ignore[return-value]
 
 
-def decide(store: Store, user: User, decision_id: int, approve: bool, note: str | None = None) -> Decision:
+def decide(
+    store: Store, user: User, decision_id: int, approve: bool, note: str | None = None, as_of: dt.date | None = None
+) -> Decision:
     """Approve (the limit is applied) or reject a pending proposal; never the proposer's own.
 
     On approval the previous limit is re-read, so the history shows the change actually made;
-    a note is kept after the proposer's reason.
+    a note is kept after the proposer's reason. A proposal made before a credit hold is not
+    approved above the outstanding while the hold stands at `as_of` (None: as things stand).
     """
     auth.require(user, "approve_limit")
     now = dt.datetime.now()
@@ -249,6 +302,8 @@ def decide(store: Store, user: User, decision_id: int, approve: bool, note: str 
         if decision.proposed_by == user.name:
             raise DecisionError("limits.own_proposal", user=user.name)
         _, previous = _current_limit(cur, decision.client_id)
+        if approve:
+            _refuse_over_hold(cur, decision.client_id, previous, decision.new_limit, as_of)
         reason = f"{decision.reason}\n[{user.name}] {note.strip()}" if note and note.strip() else decision.reason
         store_mod.run(
             cur,

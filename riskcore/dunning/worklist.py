@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from riskcore import config
-from riskcore.config.collections import Step
+from riskcore.config.collections import lead_days
 from riskcore.dunning.promises import BROKEN, PENDING, deadline, promise_state
 from riskcore.dunning.scenario import (
     ACTION_LEVELS,
@@ -36,11 +36,6 @@ COLUMNS = [
 ]  # fmt: skip
 ITEM_COLUMNS = ["client_id", "invoice_id", "due_date", "remaining", "disputed", "promised"]
 DONE_COLUMNS = ["client_id", "action", "action_date"]
-
-
-def lead_days(scenarios: dict[str, tuple[Step, ...]]) -> int:
-    """How many days before a due date the earliest pre-due step of any scenario starts (0 if none)."""
-    return max(0, -min(s.offset_days for steps in scenarios.values() for s in steps))
 
 
 def _objects(values: pd.Series) -> pd.Series:

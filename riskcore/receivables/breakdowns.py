@@ -47,8 +47,12 @@ def late_payer_segments(con: Cursor, as_of: dt.date, filters: Filters = NO_FILTE
 
 
 def _dunning_status(pos: pd.DataFrame) -> pd.Series:
-    """not_overdue, no_action (overdue, never dunned by D) or level_<n> of the last action."""
-    level = pos["last_dunning_level"]
+    """not_overdue, no_action (overdue, not dunned in its current cycle by D) or level_<n>.
+
+    <n> is the highest level reached in the current cycle (client_position.sql `dunning_level`), not
+    that of the last action: a reminder recorded after a formal notice leaves the client at the notice.
+    """
+    level = pos["dunning_level"]
     status = np.where(
         pos["overdue"] <= 0,
         "not_overdue",

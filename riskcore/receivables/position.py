@@ -15,6 +15,7 @@ from collections.abc import Sequence
 import pandas as pd
 
 from riskcore import config
+from riskcore.config.collections import lead_days
 from riskcore.errors import ConfigError
 from riskcore.receivables import legal
 from riskcore.receivables.filters import Filters
@@ -91,6 +92,7 @@ def position(con: Cursor, as_of: dt.date, filters: Filters) -> pd.DataFrame:
         horizon=min(windows.values()),
         paid_over_days=cfg.legal.paid_over_days,
         coverage_start=as_of - _days(k.dunning_coverage_days),
+        lead_days=lead_days(cfg.collections.scenarios),  # the dunning cycle's start (DOMAIN §9)
         **windows,
         **legal.rate_table(as_of).params(),
         **filters.params(),
@@ -122,7 +124,7 @@ def client_table(pos: pd.DataFrame) -> pd.DataFrame:
     columns = [
         "client_id", "name", "sector", "segment", "sales_rep", "region", "group_id", "status", "non_credit",
         "balance", *names, "overdue", "max_days_past_due", "revenue_12m", "days_late_12m", "days_late_prior",
-        "days_late_trend", "worsening", "disputed_amount", "last_dunning_date", "last_dunning_level",
+        "days_late_trend", "worsening", "disputed_amount", "last_dunning_date", "dunning_level",
         "credit_limit", "utilisation", "headroom", "insured_limit",
     ]  # fmt: skip
     return table[columns].reset_index(drop=True)

@@ -60,7 +60,7 @@ CODED = {
     "status": "ui.code.status",
     "alert": "ui.code.alert",
     "level": "ui.code.level",
-    "last_dunning_level": "ui.code.level",
+    "dunning_level": "ui.code.level",
     "dunning_status": "ui.code.dunning_status",
     "kind": "ingest.kinds",
     "profile": "ui.code.profile",

@@ -9,7 +9,13 @@
 --   settled_*: invoices settled in ($window_start, $as_of] (settle dates are <= $as_of): amount,
 --              amount x days to pay, amount x days late;
 --   recent_* / earlier_*: the same days late for ($recent_start, $as_of] and ($trend_start, $recent_start];
---   penalties / indemnities: L441-10 II and D441-5 on invoices paid late in the window or open overdue.
+--   penalties / indemnities: L441-10 II and D441-5 on invoices paid late in the window or open overdue;
+--   dunning_level: the highest level recorded by $as_of in the current dunning cycle (DOMAIN §9), not
+--                  the last one (a reminder after a formal notice leaves the client at the notice); the
+--                  cycle starts $lead_days (the earliest pre-due step of any scenario) before the earliest
+--                  due date of the invoices open at $as_of, as riskcore.dunning.kpis.outstanding_by_step
+--                  reads it; no open invoice, no cycle: NULL. last_dunning_date: the last action dated
+--                  by $as_of, of any cycle.
 WITH kept AS (
     SELECT client_id FROM filtered_clients($f_segment, $f_sector, $f_sales_rep, $f_region, $f_group_id)),
 facts AS (
@@ -59,7 +65,11 @@ per_client AS (
            coalesce(b0, 0) + coalesce(b1, 0) + coalesce(b2, 0) + coalesce(b3, 0) + coalesce(b4, 0) + coalesce(b5, 0)
                + coalesce(b6, 0) AS open_amount,
            coalesce(b1, 0) + coalesce(b2, 0) + coalesce(b3, 0) + coalesce(b4, 0) + coalesce(b5, 0) + coalesce(b6, 0)
-               AS overdue
+               AS overdue,
+           -- the earliest open due date is $as_of - max_days_past_due (the same open invoices): no
+           -- aggregate more. Those due after $as_of + $lead_days start their cycle after $as_of, when
+           -- no action dated by $as_of counts, as if they were left out as the worklist leaves them out
+           CAST($as_of AS DATE) - CAST(max_days_past_due + $lead_days AS INTEGER) AS cycle_start
     FROM sums),
 cash AS (
     SELECT client_id, now.unapplied, before.unapplied AS unapplied_prior
@@ -82,12 +92,14 @@ losses AS (
                GROUP BY p.invoice_id) AS p USING (invoice_id)
     GROUP BY w.client_id),
 dunning AS (
+    -- the last date of each level 1-5 (riskcore.dunning.scenario.ACTION_LEVELS; a credit hold has none),
+    -- the highest one on or after cycle_start taken in the last SELECT: joining the actions to the
+    -- cycle start here instead would wait for `sums` and cost a tenth of the query
     SELECT client_id,
            max(action_date) AS last_dunning_date,
-           -- the highest level of the last day: (date, level) as one BIGINT, days x 2^32 + level + 2^31,
-           -- orders as the pair does and halves the time of arg_max over a struct of the two
-           arg_max(level, CAST(action_date - DATE '1970-01-01' AS BIGINT) * 4294967296
-                          + (CAST(level AS BIGINT) + 2147483648)) AS last_dunning_level,
+           max(action_date) FILTER (WHERE level = 1) AS level_1, max(action_date) FILTER (WHERE level = 2) AS level_2,
+           max(action_date) FILTER (WHERE level = 3) AS level_3, max(action_date) FILTER (WHERE level = 4) AS level_4,
+           max(action_date) FILTER (WHERE level = 5) AS level_5,
            bool_or(action_date > $coverage_start) AS dunned_recently
     FROM dunning_actions
     WHERE action_date <= $as_of
@@ -122,7 +134,10 @@ SELECT c.client_id, c.name, c.sector, c.segment, c.sales_rep, c.region, c.group_
        coalesce(pc.penalties, 0) AS penalties,
        coalesce(pc.indemnities, 0) AS indemnities,
        CAST(coalesce(losses.written_off, 0) AS DOUBLE) AS written_off,
-       dunning.last_dunning_date, dunning.last_dunning_level,
+       dunning.last_dunning_date,
+       CASE WHEN dunning.level_5 >= pc.cycle_start THEN 5 WHEN dunning.level_4 >= pc.cycle_start THEN 4
+            WHEN dunning.level_3 >= pc.cycle_start THEN 3 WHEN dunning.level_2 >= pc.cycle_start THEN 2
+            WHEN dunning.level_1 >= pc.cycle_start THEN 1 END AS dunning_level,
        coalesce(dunning.dunned_recently, false) AS dunned_recently
 FROM clients AS c
 JOIN kept USING (client_id)

@@ -79,7 +79,9 @@ def test_by_client_lists_every_client_with_its_position_limits_and_behaviour(led
     assert a["disputed_amount"] == 4000.0
     assert (a["utilisation"], a["headroom"], a["insured_limit"]) == (pytest.approx(0.6), 4000.0, 8000.0)
     assert pd.Timestamp(a["last_dunning_date"]).date() == dt.date(2025, 6, 10)
-    assert a["last_dunning_level"] == 2
+    # the cycle: A1 (due 2025-05-31) - 10 lead days = 2025-05-21; A2 (due 2025-07-15) is beyond D + 10.
+    # D1 (2025-05-01) is before it; D2 and D3 (2025-06-10) are in it -> the highest, 2
+    assert a["dunning_level"] == 2
     assert table.loc["F", "balance"] == 0.0
     assert pd.isna(table.loc["F", "utilisation"])  # no credit limit
     assert pd.isna(table.loc["C", "last_dunning_date"])  # its formal notice is dated after D
