@@ -54,6 +54,9 @@ def _sheets(path: Path, name: str) -> list[str]:
         return []
     from python_calamine import CalamineWorkbook
 
+    from riskcore.ingest.excel import check_unpacked_size
+
+    check_unpacked_size(path, name)  # before calamine unpacks it: a zip bomb is refused by name
     try:
         workbook = CalamineWorkbook.from_path(str(path))
         return [s for s in workbook.sheet_names if workbook.get_sheet_by_name(s).start is not None]

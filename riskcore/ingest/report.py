@@ -6,8 +6,22 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from riskcore.i18n import fmt_number, t
+from riskcore import config
+from riskcore.i18n import fmt_amount, fmt_number, t
 from riskcore.ingest.problems import Problem
+
+
+@dataclass(frozen=True)
+class Amount:
+    """An amount in a note's values, written in the report's language when the report is rendered."""
+
+    value: float
+
+
+def _note(key: str, params: dict, lang: str | None) -> str:
+    currency = config.get().app.currency
+    values = {k: fmt_amount(v.value, lang, currency) if isinstance(v, Amount) else v for k, v in params.items()}
+    return t(key if "." in key else f"ingest.{key}", lang, **values)
 
 
 @dataclass(frozen=True)
@@ -38,7 +52,7 @@ class FileReport:
     mapping: dict[str, str] = field(default_factory=dict)
     unmatched_headers: list[str] = field(default_factory=list)
     already_imported: bool = False
-    notes: list[tuple[str, dict]] = field(default_factory=list)  # message key + values
+    notes: list[tuple[str, dict]] = field(default_factory=list)  # message key + values (an Amount per language)
 
     def render(self, lang: str | None = None) -> list[str]:
         """The file's lines of the report."""
@@ -63,7 +77,7 @@ class FileReport:
         hidden = sum(self.problem_counts.values()) - len(self.problems)
         if hidden > 0:
             lines.append("  " + t("ingest.report_more", lang, count=fmt_number(hidden, lang)))
-        lines.extend("  * " + t(key if "." in key else f"ingest.{key}", lang, **params) for key, params in self.notes)
+        lines.extend("  * " + _note(key, params, lang) for key, params in self.notes)
         return lines
 
 

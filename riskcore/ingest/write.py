@@ -1,5 +1,6 @@
 """Writing a checked batch, inside the import's transaction: restated payments out, each table's
-rows completed from the stored ones and written, each file recorded in `imports`.
+rows completed from the stored ones and written, each file recorded in `imports` and told of its
+credit notes left unapplied.
 """
 
 from __future__ import annotations
@@ -11,7 +12,8 @@ import pandas as pd
 
 from riskcore import config
 from riskcore.access.auth import User
-from riskcore.ingest.validate import Batch, Checked
+from riskcore.ingest.report import Amount
+from riskcore.ingest.validate import Batch, Checked, Written
 from riskcore.storage import schema, store
 from riskcore.storage.imports import stored_columns
 
@@ -20,7 +22,8 @@ def write_batch(cur: store.Cursor, batch: Batch, files: list[Checked], replacing
     """Write every frame of `batch` and record each of `files`, in `cur`'s transaction.
 
     A batch replacing the demo first empties the workspace; an open-items snapshot or a FEC first
-    removes the stored payments it restates.
+    removes the stored payments it restates, a payments file the excess split off the payments it
+    imports again (their excess is worked out anew).
     """
     if replacing_demo:
         store.clear_ledger(cur)  # the user's own files replace the demo
@@ -29,6 +32,9 @@ def write_batch(cur: store.Cursor, batch: Batch, files: list[Checked], replacing
         _delete_payments(cur, "ingest_delete_open_payments", "open:" + pd.concat(batch.open_invoices))
     for clients, first, last in batch.restated:
         _delete_payments(cur, "ingest_delete_restated_payments", clients, first=first, last=last)
+    paid = [w.frame["payment_id"] for w in _from_files(batch, schema.PAYMENTS) if w.checked.kind == "payments"]
+    if paid and not replacing_demo:
+        _delete_payments(cur, "ingest_delete_excess_payments", pd.concat(paid))
     for table in schema.LEDGER_TABLES:
         parts = [
             _complete(cur, table, w.frame, w.provided, use_db=not replacing_demo)
@@ -38,6 +44,7 @@ def write_batch(cur: store.Cursor, batch: Batch, files: list[Checked], replacing
         if parts:
             frame = pd.concat(parts, ignore_index=True).drop_duplicates(list(table.key), keep="last")
             store.write_frame(cur, table, frame)
+    _note_unapplied_credit_notes(cur, batch)
     now = dt.datetime.now().replace(microsecond=0)
     for checked in files:
         store.run(
@@ -53,6 +60,28 @@ def write_batch(cur: store.Cursor, batch: Batch, files: list[Checked], replacing
             by=user.name,
         )
     store.set_meta(cur, "dataset", "user")
+
+
+def _from_files(batch: Batch, table: schema.Table) -> list[Written]:
+    """The frames of `batch` into `table` that hold a file's rows (not the rows the import makes up)."""
+    return [w for w in batch.out if w.table is table and w.checked is not None and not w.frame.empty]
+
+
+def _note_unapplied_credit_notes(cur: store.Cursor, batch: Batch) -> None:
+    """Tell each invoices file or FEC how many of its credit notes no payment applies to an invoice.
+
+    DOMAIN.md §2: such a credit note is an unapplied credit of its client, shown beside unapplied
+    cash and never aged; the note gives their count and what is left of them, once the batch is written.
+    """
+    for written in _from_files(batch, schema.INVOICES):
+        notes = written.frame.loc[pd.to_numeric(written.frame["amount"]) < 0, "invoice_id"]
+        if notes.empty:
+            continue
+        with store.registered(cur, _ingest_ids=pd.DataFrame({"id": notes.astype("str")})):
+            ((count, amount),) = store.rows(cur, "ingest_unapplied_credit_notes")
+        if count:
+            params = {"file": written.checked.file_name, "count": int(count), "amount": Amount(float(amount))}
+            written.checked.notes.append(("note_unapplied_credit_notes", params))
 
 
 def _delete_payments(cur: store.Cursor, statement: str, ids: pd.Series, **params: object) -> None:

@@ -4,8 +4,10 @@ The SQL lives in riskcore/receivables/sql/ and its macros (riskcore/storage/macr
 setting (bucket edges, windows, thresholds) is read from config.yaml and bound as a parameter.
 Most figures come from one pass over the ledger, `client_position.sql` (riskcore.receivables.position),
 which returns one row of additive figures per client: the snapshot sums it, the per-client table,
-concentration and the views of riskcore.receivables.breakdowns are views of it. This module is the
-one entry point of the KPIs: it also offers the names of those two modules that callers use.
+concentration and the views of riskcore.receivables.breakdowns are views of it. The snapshot's aging
+buckets and the lines beside them (unapplied credits, unapplied cash) are those of `aging`, the aging
+balance's. This module is the one entry point of the KPIs: it also offers the names of those two
+modules that callers use.
 Turning figures into text is riskcore.reporting.text's job.
 """
 
@@ -139,9 +141,14 @@ def _countback(con: Cursor, as_of: dt.date, ar: float, filters: Filters) -> floa
     return None if pd.isna(value) else float(value)
 
 
-def cei(pos: pd.DataFrame) -> float | None:
-    """CEI over kpi.dso_days of the clients of `pos` (a `position` frame), as a fraction (DOMAIN.md §3)."""
-    not_due = _cents(pos[bucket_names(config.get().aging.bucket_edges)[0]].sum())
+def cei(pos: pd.DataFrame, not_due: float | None = None) -> float | None:
+    """CEI over kpi.dso_days of the clients of `pos` (a `position` frame), as a fraction (DOMAIN.md §3).
+
+    `not_due`: the not-due amount of their open invoices when the caller has it from `aging` (which
+    leaves credit notes out of every bucket); else the position's first bucket.
+    """
+    if not_due is None:
+        not_due = _cents(pos[bucket_names(config.get().aging.bucket_edges)[0]].sum())
     ar_prior, sales, total = (
         float(pos["balance_prior"].sum()),
         float(pos["sales_dso"].sum()),
@@ -156,9 +163,11 @@ def snapshot(con: Cursor, as_of: dt.date, filters: Filters = NO_FILTERS) -> dict
     n_days = cfg.kpi.dso_days
     pos = position(con, as_of, filters)
     names = bucket_names(cfg.aging.bucket_edges)
-    aging = {name: _cents(pos[name].sum()) for name in names}
+    # the buckets and their two lines as the aging balance shows them: credit notes apart, never aged
+    lines = aging(con, as_of, filters)
+    buckets = {bucket: _cents(amount) for bucket, amount in zip(lines["bucket"], lines["amount"], strict=True)}
     total = _cents(pos["balance"].sum())
-    not_due = aging[names[0]]
+    not_due = buckets[names[0]]
     sales = float(pos["sales_dso"].sum())
     dso = _ratio(total * n_days, sales)
     bpdso = _ratio(not_due * n_days, sales)
@@ -170,16 +179,17 @@ def snapshot(con: Cursor, as_of: dt.date, filters: Filters = NO_FILTERS) -> dict
         "as_of": as_of,
         "total_outstanding": total,
         "not_due": not_due,
-        "overdue_amount": _cents(pos[names[1:]].to_numpy().sum()),
-        "overdue_rate": _ratio(sum(aging[n] for n in names[1:]), total),
+        "overdue_amount": _cents(sum(buckets[n] for n in names[1:])),
+        "overdue_rate": _ratio(sum(buckets[n] for n in names[1:]), total),
         "unapplied_cash": _cents(pos["unapplied"].sum()),
-        "aging": aging,
+        "unapplied_credits": lines.attrs["unapplied_credits"],
+        "aging": buckets,
         "dso_simple_90": dso,
         "dso_countback": _countback(con, as_of, total, filters),
         "bpdso_90": bpdso,
         "add_90": dso - bpdso if dso is not None and bpdso is not None else None,
         # CEI as a fraction like every rate of kpi --json: DOMAIN.md's 55.9 % is 0.559 here
-        "cei_90": cei(pos),
+        "cei_90": cei(pos, not_due),
         "weighted_days_to_pay_365": _ratio(pos["settled_days_to_pay"].sum(), settled),
         "avg_days_late_365": _ratio(pos["settled_days_late"].sum(), settled),
         "clients_with_outstanding": int((pos["balance"] > 0).sum()),
@@ -210,13 +220,28 @@ def _plain(value: object) -> object:
 
 
 def aging(con: Cursor, as_of: dt.date, filters: Filters = NO_FILTERS, basis: str = "due") -> pd.DataFrame:
-    """Open amount and count per bucket at `as_of`, by days past due or by seniority; every bucket, in order."""
+    """Open amount and count of invoices per bucket at `as_of`, by days past due or seniority; every bucket, in order.
+
+    The lines shown beside the buckets are in `attrs`, as positive amounts deducted (DOMAIN.md §2):
+    `unapplied_credits` (what is left of the credit notes not applied to an invoice: they are never
+    aged nor netted into a bucket; `credit_notes` counts them) and `unapplied_cash`; `total_outstanding`
+    is the buckets minus those two lines.
+    """
     if basis not in AGING_BASES:
         raise EncoursError("kpi.bad_choice", name="basis", value=basis, expected=", ".join(AGING_BASES))
     names = bucket_names(bucket_edges())
     rows = store.query(con, "aging", as_of=as_of, basis=basis, edges=bucket_edges(), names=names, **filters.params())
     frame = pd.DataFrame({"bucket": names}).merge(rows, on="bucket", how="left")
-    return frame.assign(amount=frame["amount"].fillna(0.0).round(2), invoices=frame["invoices"].fillna(0).astype(int))
+    frame = frame.assign(amount=frame["amount"].fillna(0.0).round(2), invoices=frame["invoices"].fillna(0).astype(int))
+    lines = rows.set_index("bucket")
+    cash, credits = (_cents(lines["amount"].get(name, 0.0)) for name in ("unapplied_cash", "unapplied_credits"))
+    frame.attrs.update(
+        unapplied_cash=cash,
+        unapplied_credits=credits,
+        credit_notes=int(lines["invoices"].get("unapplied_credits", 0)),
+        total_outstanding=_cents(frame["amount"].sum() - cash - credits),
+    )
+    return frame
 
 
 def open_items(

@@ -15,7 +15,7 @@ from riskcore import config
 from riskcore.i18n import fmt_amount, fmt_date, fmt_number, fmt_pct, has, t
 
 AMOUNT_KEYS = (
-    "total_outstanding", "not_due", "overdue_amount", "unapplied_cash", "disputed_amount",
+    "total_outstanding", "not_due", "overdue_amount", "unapplied_cash", "unapplied_credits", "disputed_amount",
     "late_penalties_due", "recovery_indemnities_due",
 )  # fmt: skip
 RATE_KEYS = (

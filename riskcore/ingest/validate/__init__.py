@@ -3,7 +3,8 @@
 Problems are kept as boolean row masks (one per reason and column), so a million rows cost
 no Python loop; `Issues.first(n)` turns only the first n into `Problem`s for the report.
 `Batch` then checks what needs the other files of the batch or the database: unknown
-invoices and clients, payments above their invoice, assumed due dates, generated payments.
+invoices and clients, payments above their invoice (the excess kept as unapplied cash), assumed
+due dates, generated payments.
 
 `issues` holds the masks, `cells` the typed columns, `files` the checks of one file on its own,
 `stored` the look-ups into the workspace, `invoice_rules` and `batch` the checks across files.

@@ -1,8 +1,8 @@
 """The checks that need the other files of the batch or the database, in the order the batch is written.
 
-Unknown invoices and clients (a placeholder client is created), payments above their invoice,
-assumed due dates and the payments an invoices file implies; the FEC is read here, once the
-batch's clients are known.
+Unknown invoices and clients (a placeholder client is created), payments above their invoice
+(the excess kept as unapplied cash), assumed due dates and the payments an invoices file implies;
+the FEC is read here, once the batch's clients are known.
 """
 
 from __future__ import annotations
@@ -13,7 +13,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from riskcore import config
 from riskcore.ingest.fec import read_fec
+from riskcore.ingest.report import Amount
 from riskcore.ingest.validate.files import EVENTS, Checked
 from riskcore.ingest.validate.invoice_rules import (
     MONEY_TOLERANCE,
@@ -33,7 +35,7 @@ class Written:
     table: schema.Table
     frame: pd.DataFrame
     provided: set[str]
-    checked: Checked | None = None
+    checked: Checked | None = None  # the file the rows come from; None for rows the import makes up
 
 
 class Batch:
@@ -116,7 +118,7 @@ class Batch:
         for name in ("clients", "invoices", "payments"):
             frame = result.frames.get(name)
             if frame is not None and not frame.empty:
-                self._add(schema.BY_NAME[name], frame, set(frame.columns), None)
+                self._add(schema.BY_NAME[name], frame, set(frame.columns), c)
         payments = result.frames.get("payments")
         if payments is not None and not payments.empty:
             # A FEC is the book of record for its period: a later export of the same period
@@ -151,10 +153,11 @@ class Batch:
             severity=event.unknown_invoice_severity,
         )
         self._client_required(c)
-        if event.capped_by_invoice:
-            self._over_payment(c, invoices)
+        excess = self._over_payment(c, invoices) if event.capped_by_invoice else None
         self._unknown_clients(c)
         frame = c.frame[c.valid]
+        if excess is not None and not excess.empty:
+            frame = pd.concat([frame, excess], ignore_index=True)
         self._add(event.table, frame, set(frame.columns), c)
 
     # --- rules -----------------------------------------------------------------------------
@@ -209,13 +212,46 @@ class Batch:
         self._add(schema.CLIENTS, placeholders, set(placeholders.columns), None)
         c.notes.append(("note_placeholders", {"file": c.file_name, "count": len(placeholders)}))
 
-    def _over_payment(self, c: Checked, invoices: pd.DataFrame) -> None:
-        """All payments of an invoice, stored and new, may not exceed it (half a cent of rounding)."""
+    def _over_payment(self, c: Checked, invoices: pd.DataFrame) -> pd.DataFrame | None:
+        """A payment above what is left of its invoice settles it and keeps the excess as unapplied cash.
+
+        DOMAIN.md §2: the payments of an invoice are applied after the stored ones and those of the
+        batch's earlier files, in date then file order; the part beyond the invoice's amount (half a
+        cent of rounding) leaves the row as a payment `excess:<id>` of the client with no invoice, dated
+        like it; a payment wholly beyond it loses its invoice. Returns the excess rows, or None.
+        """
         f = c.frame
         rows = pd.Series(c.valid, index=f.index) & f["invoice_id"].isin(invoices.index)
         if not rows.any():
-            return
+            return None
         ids = f["invoice_id"].where(rows)
+        owed = ids.map(invoices["amount"]).astype("float64")
+        sign = pd.Series(np.where(owed < 0, -1.0, 1.0), index=f.index)
+        # what is left of each invoice before this file, counted in the invoice's direction
+        left = owed.abs() - ids.map(self._paid_before(c, ids)).fillna(0.0) * sign
+        excess = applied_excess(ids[rows], f.loc[rows, "payment_date"], f.loc[rows, "amount"] * sign[rows], left[rows])
+        excess = excess[excess.abs() > MONEY_TOLERANCE]
+        if excess.empty:
+            return None
+        at = excess.index
+        whole = (f.loc[at, "amount"] * sign[at] - excess).abs() <= MONEY_TOLERANCE
+        f.loc[at[whole], "invoice_id"] = pd.NA  # nothing of it goes to the invoice: all of it is unapplied
+        split = at[~whole]
+        f.loc[split, "amount"] = (f.loc[split, "amount"] - excess[split] * sign[split]).round(2)
+        extra = pd.DataFrame(
+            {
+                "payment_id": "excess:" + f.loc[split, "payment_id"],
+                "client_id": f.loc[split, "client_id"],
+                "invoice_id": pd.Series(pd.NA, index=split, dtype="str"),
+                "payment_date": f.loc[split, "payment_date"],
+                "amount": (excess[split] * sign[split]).round(2),
+            }
+        )
+        self._overpayment_notes(c, f.loc[at, "payment_id"], ids[at], excess.abs())
+        return extra
+
+    def _paid_before(self, c: Checked, ids: pd.Series) -> pd.Series:
+        """Per invoice among `ids`: the stored payments this batch keeps, plus those of its earlier files."""
         wanted = ids.dropna().unique()
         batch = pd.concat(
             [p[["payment_id", "invoice_id", "amount"]] for p in self.frames(schema.PAYMENTS)]
@@ -232,17 +268,34 @@ class Batch:
         )
         earlier = batch[batch["invoice_id"].isin(wanted)]
         earlier = pd.to_numeric(earlier["amount"]).groupby(earlier["invoice_id"]).sum()
-        base = self.ledger.paid(wanted, replaced).add(earlier, fill_value=0.0)
-        total = f["amount"].where(rows, 0.0).groupby(ids).cumsum() + ids.map(base).fillna(0.0)
-        owed = ids.map(invoices["amount"]).astype("float64")
-        sign = np.where(owed < 0, -1.0, 1.0)
-        over = rows & (total * sign > owed.abs() + MONEY_TOLERANCE)
-        c.issues.add(
-            "payment_exceeds_invoice",
-            over,
-            column=c.header("amount"),
-            values=c.source("amount"),
-            invoice=f["invoice_id"],
-            invoice_amount=owed,
-            paid=total,
+        return self.ledger.paid(wanted, replaced).add(earlier, fill_value=0.0)
+
+    @staticmethod
+    def _overpayment_notes(c: Checked, payments: pd.Series, invoices: pd.Series, excess: pd.Series) -> None:
+        """The count and total of the payments kept in part as unapplied cash, then the first of them."""
+        shown = config.get().import_.max_problems_reported
+        c.notes.append(
+            ("note_overpayments", {"file": c.file_name, "count": len(excess), "amount": Amount(float(excess.sum()))})
         )
+        first = zip(payments.iloc[:shown], invoices.iloc[:shown], excess.iloc[:shown], strict=True)
+        for payment, invoice, amount in first:
+            c.notes.append(
+                ("note_overpayment", {"payment": payment, "invoice": invoice, "excess": Amount(float(amount))})
+            )
+
+
+def applied_excess(invoice: pd.Series, day: pd.Series, amount: pd.Series, left: pd.Series) -> pd.Series:
+    """The part of each payment beyond what is left of its invoice, in the invoice's direction.
+
+    Payments of an invoice are applied in date order, rows of the same day in their order; `amount`
+    and `left` (what is left of the invoice before them) are signed as the invoice, so a credit note's
+    refunds count like an invoice's payments. A negative payment (a reversal) takes back the excess
+    first. Rounded to cents; indexed as the rows.
+    """
+    frame = pd.DataFrame(
+        {"invoice": invoice, "day": day, "amount": amount, "left": left, "row": np.arange(len(amount))}
+    )
+    frame = frame.sort_values(["invoice", "day", "row"])
+    after = frame.groupby("invoice", sort=False)["amount"].cumsum()
+    beyond = (after - frame["left"]).clip(lower=0.0) - (after - frame["amount"] - frame["left"]).clip(lower=0.0)
+    return beyond.round(2).reindex(invoice.index)

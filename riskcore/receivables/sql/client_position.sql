@@ -3,7 +3,9 @@
 -- provisions are built from. One row per client kept by the filters, also without any activity:
 -- figures are worked out per client for every client and the filters applied by the last join
 -- (cheaper than filtering each invoice first).
---   b0..b6: open amounts per aging bucket index (riskcore.kpi keeps as many as there are buckets);
+--   b0..b6: open amounts of invoices per aging bucket index (riskcore.kpi keeps as many as there are
+--           buckets); a credit note (negative amount) is never aged (DOMAIN.md §2): what is left of it
+--           is unapplied_credit (positive), deducted from the balance beside unapplied cash;
 --   balance_prior: balance at $prior (= as_of - N days, for the CEI);
 --   revenue_12m: S($year_start, $as_of], sales_dso: S($prior, $as_of], sales_window: S($window_start, $as_of];
 --   settled_*: invoices settled in ($window_start, $as_of] (settle dates are <= $as_of): amount,
@@ -21,7 +23,7 @@ WITH kept AS (
 facts AS (
     SELECT f.client_id, f.amount, f.open_amount, f.open_prior, f.invoice_date, f.due_date, f.settle_date,
            f.days_past_due, f.disputed, f.due_date_assumed, f.opening,
-           CASE WHEN f.open_amount <> 0 THEN bucket_index(f.days_past_due, $edges) END AS bucket,
+           CASE WHEN f.open_amount <> 0 AND f.amount >= 0 THEN bucket_index(f.days_past_due, $edges) END AS bucket,
            -- amount x days only feed averages: DOUBLE is exact enough and much faster than DECIMAL(38)
            CAST(f.amount AS DOUBLE) AS weight,
            f.settle_date - f.invoice_date AS days_to_pay,
@@ -38,6 +40,7 @@ sums AS (
            sum(open_amount) FILTER (WHERE bucket = 4) AS b4, sum(open_amount) FILTER (WHERE bucket = 5) AS b5,
            sum(open_amount) FILTER (WHERE bucket = 6) AS b6,
            count(bucket) AS open_invoices,
+           -sum(open_amount) FILTER (WHERE amount < 0) AS unapplied_credit,
            sum(open_amount) FILTER (WHERE bucket IS NOT NULL AND disputed) AS disputed_amount,
            max(days_past_due) FILTER (WHERE open_amount > 0) AS max_days_past_due,
            bool_or(due_date_assumed) FILTER (WHERE bucket IS NOT NULL) AS assumed_terms,
@@ -63,7 +66,7 @@ per_client AS (
     -- the open and overdue amounts as sums of buckets: two aggregates fewer over every fact
     SELECT *,
            coalesce(b0, 0) + coalesce(b1, 0) + coalesce(b2, 0) + coalesce(b3, 0) + coalesce(b4, 0) + coalesce(b5, 0)
-               + coalesce(b6, 0) AS open_amount,
+               + coalesce(b6, 0) - coalesce(unapplied_credit, 0) AS open_amount,
            coalesce(b1, 0) + coalesce(b2, 0) + coalesce(b3, 0) + coalesce(b4, 0) + coalesce(b5, 0) + coalesce(b6, 0)
                AS overdue,
            -- the earliest open due date is $as_of - max_days_past_due (the same open invoices): no
@@ -111,6 +114,7 @@ SELECT c.client_id, c.name, c.sector, c.segment, c.sales_rep, c.region, c.group_
        CAST(coalesce(pc.open_amount, 0) AS DOUBLE) AS open_amount,
        coalesce(pc.open_invoices, 0) AS open_invoices,
        CAST(coalesce(cash.unapplied, 0) AS DOUBLE) AS unapplied,
+       CAST(coalesce(pc.unapplied_credit, 0) AS DOUBLE) AS unapplied_credit,
        CAST(coalesce(pc.b0, 0) AS DOUBLE) AS b0, CAST(coalesce(pc.b1, 0) AS DOUBLE) AS b1,
        CAST(coalesce(pc.b2, 0) AS DOUBLE) AS b2, CAST(coalesce(pc.b3, 0) AS DOUBLE) AS b3,
        CAST(coalesce(pc.b4, 0) AS DOUBLE) AS b4, CAST(coalesce(pc.b5, 0) AS DOUBLE) AS b5,

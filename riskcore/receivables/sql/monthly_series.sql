@@ -10,7 +10,8 @@ pts AS (
     SELECT unnest($points) AS point),
 inv AS (
     SELECT invoice_id, invoice_date, due_date, amount, write_off_date, coalesce(opening, false) AS opening,
-           CASE WHEN due_date IS NOT NULL THEN greatest(invoice_date, due_date + 1) END AS overdue_from
+           -- a credit note is never overdue (DOMAIN.md §2): it has no overdue events
+           CASE WHEN due_date IS NOT NULL AND amount >= 0 THEN greatest(invoice_date, due_date + 1) END AS overdue_from
     FROM invoices
     WHERE invoice_date <= $last AND client_id IN (SELECT client_id FROM kept)),
 paid_in AS (

@@ -71,10 +71,6 @@ CASES = [
     ("invoice id twice in the file", "factures_2.csv", INVOICES,
      ["F10;C1;01/02/2025;03/03/2025;100,00", "F10;C1;02/02/2025;04/03/2025;50,00"],
      "duplicate_id", 3, "N° facture", "F10"),
-    # F1 is 1 200,00 with 1 000,00 already paid (R1): 300,00 more makes 1 300,00 > 1 200,00.
-    ("payment above its invoice with stored payments", "reglements_2.csv", PAYMENTS,
-     ["R10;C2;F2;05/03/2025;100,00", "R11;C1;F1;05/03/2025;300,00"],
-     "payment_exceeds_invoice", 3, "Montant", "300,00"),
     ("payment for an unknown invoice", "reglements_2.csv", PAYMENTS,
      ["R10;C2;F2;05/03/2025;100,00", "R11;C1;F99;05/03/2025;10,00"],
      "unknown_invoice", 3, "N° facture", "F99"),
@@ -119,21 +115,45 @@ def test_french_message_names_file_row_and_column(ledger, tmp_path):
     )
 
 
-def test_payments_of_one_batch_above_an_invoice_of_the_same_batch_are_rejected(ledger, tmp_path):
-    before = snapshot(ledger)
+def test_a_payment_above_its_invoice_with_stored_payments_is_loaded_and_its_excess_kept_as_unapplied_cash(
+    ledger, tmp_path
+):
+    # F1 is 1 200,00 with 1 000,00 already paid (R1): of 300,00 more, 200,00 settle it and the
+    # other 100,00 are unapplied cash of C1 (DOMAIN.md §2), not a rejected row.
+    path = write_csv(
+        tmp_path, "reglements_2.csv", PAYMENTS, ["R10;C2;F2;05/03/2025;100,00", "R11;C1;F1;05/03/2025;300,00"]
+    )
+    report = import_files(ledger, [path], user=CLI_USER)
+    assert report.ok
+    (file_report,) = report.files
+    assert (file_report.rows_read, file_report.rows_loaded, file_report.rows_rejected) == (2, 2, 0)
+    assert file_report.problems == []
+    assert "payment R11 exceeds the remaining amount of invoice F1 by €100.00: kept as unapplied cash" in (
+        report.render("en")
+    )
+    rows = ledger.cursor().execute("SELECT * FROM payments WHERE payment_id LIKE '%R11' ORDER BY 1").fetchall()
+    assert [(r[0], r[1], r[2], float(r[4])) for r in rows] == [
+        ("R11", "C1", "F1", 200.0),
+        ("excess:R11", "C1", None, 100.0),
+    ]
+
+
+def test_payments_of_one_batch_above_an_invoice_of_the_same_batch_keep_the_excess(ledger, tmp_path):
     invoices = write_csv(tmp_path, "factures_2.csv", INVOICES, ["F20;C1;01/02/2025;03/03/2025;100,00"])
-    # 60 + 60 = 120 > 100: the second payment (row 3) is the one that goes over.
+    # 60 + 60 = 120 > 100: the second payment (row 3) goes over: 40 of it settle F20, 20 are unapplied.
     payments = write_csv(
         tmp_path, "reglements_2.csv", PAYMENTS, ["R20;C1;F20;05/03/2025;60,00", "R21;C1;F20;06/03/2025;60,00"]
     )
     report = import_files(ledger, [invoices, payments], user=CLI_USER)
-    assert report.refused
-    problems = [p for f in report.files for p in f.problems]
-    assert [(p.code, p.file, p.row, p.column) for p in problems] == [
-        ("payment_exceeds_invoice", "reglements_2.csv", 3, "Montant")
+    assert report.ok and [f.rows_rejected for f in report.files] == [0, 0]
+    notes = dict(report.files[1].notes[-2:])
+    assert notes["note_overpayment"]["payment"] == "R21" and notes["note_overpayment"]["invoice"] == "F20"
+    rows = ledger.cursor().execute("SELECT payment_id, invoice_id, amount FROM payments WHERE payment_id LIKE '%R2_'")
+    assert sorted((p, i, float(a)) for p, i, a in rows.fetchall()) == [
+        ("R20", "F20", 60.0),
+        ("R21", "F20", 40.0),
+        ("excess:R21", None, 20.0),
     ]
-    assert problems[0].params["invoice"] == "F20"
-    assert snapshot(ledger) == before
 
 
 def test_a_refused_file_refuses_the_good_files_of_its_batch(ledger, tmp_path):

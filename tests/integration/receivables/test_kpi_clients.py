@@ -142,9 +142,9 @@ def test_breakdown_by_dunning_status_counts_a_past_due_credit_note_as_nothing_ov
     not_overdue = frame.loc["not_overdue"]
     # E, F (no invoices) and G (past due -300 <= 0): 3 clients; balance -300 + 500 = 200; overdue 0, not -300
     assert (not_overdue["clients"], not_overdue["balance"], not_overdue["overdue"]) == (3, 200.0, 0.0)
-    # elsewhere the credit note still nets against the client's position: G's own overdue stays -300
+    # a credit note is never overdue (DOMAIN.md §2): G's own overdue is 0; its balance 500 - 300 = 200
     clients = kpi.by_client(ledger.cursor(), D).set_index("client_id")
-    assert clients.loc["G", "overdue"] == -300.0
+    assert (clients.loc["G", "overdue"], clients.loc["G", "balance"]) == (0.0, 200.0)
 
 
 def test_breakdown_by_segment_with_overdue_rate(ledger):

@@ -42,7 +42,7 @@ def write_ledger(store, invoices=(), payments=(), clients=None, dunning=()) -> N
 #   F7 B   900 due 2025-03-03, paid 2025-04-05 (after D) -> open 900, 28 days: d1_30
 #   F8 A   400 issued 2025-04-02 (after D)              -> not open
 #   F9 A 1 200 due 2024-10-31, written off 2025-03-01   -> not open at D (open before)
-#   AV1 B  -250 credit note not applied, due 2025-03-10 -> open -250, 21 days: d1_30
+#   AV1 B  -250 credit note not applied, due 2025-03-10 -> unapplied credit 250, never aged (DOMAIN.md §2)
 #   unapplied cash of B: 150 on 2025-03-20 (counted), 100 on 2025-04-10 (after D)
 LEDGER_INVOICES = [
     inv("F1", "2025-01-10", "2025-02-09", 1000, client_id="A"),
@@ -78,7 +78,7 @@ def ledger(store):
     ("bucket", "amount", "invoices"),
     [
         ("not_due", 1700.0, 1),  # F2 2 000 - 300 credit note applied
-        ("d1_30", 1450.0, 3),  # F4 800 + F7 900 - AV1 250
+        ("d1_30", 1700.0, 2),  # F4 800 + F7 900 (AV1 is an unapplied credit, not aged)
         ("d31_60", 600.0, 1),  # F1 1 000 - 400
         ("d61_90", 300.0, 1),  # F5
         ("d91_plus", 500.0, 1),  # F3
@@ -93,14 +93,16 @@ def test_aging_puts_each_open_amount_in_its_days_past_due_bucket(ledger, bucket,
 
 def test_total_outstanding_is_open_items_minus_unapplied_cash_dated_by_as_of(ledger):
     snap = kpi.snapshot(ledger.cursor(), D)
-    # open items 1 700 + 1 450 + 600 + 300 + 500 = 4 550; unapplied 150 (the 100 of April is after D)
+    # open invoices 1 700 + 1 700 + 600 + 300 + 500 = 4 800; unapplied cash 150 (the 100 of April is
+    # after D); unapplied credit AV1 250: 4 800 - 150 - 250 = 4 400
     assert snap["unapplied_cash"] == 150.0
+    assert snap["unapplied_credits"] == 250.0
     assert snap["total_outstanding"] == 4400.0
     assert snap["not_due"] == 1700.0
-    # overdue 1 450 + 600 + 300 + 500 = 2 850, rate 2 850 / 4 400
-    assert snap["overdue_amount"] == 2850.0
-    assert snap["overdue_rate"] == pytest.approx(2850 / 4400)
-    assert sum(snap["aging"].values()) - snap["unapplied_cash"] == snap["total_outstanding"]
+    # overdue 1 700 + 600 + 300 + 500 = 3 100 (a credit note is never overdue), rate 3 100 / 4 400
+    assert snap["overdue_amount"] == 3100.0
+    assert snap["overdue_rate"] == pytest.approx(3100 / 4400)
+    assert sum(snap["aging"].values()) - snap["unapplied_cash"] - snap["unapplied_credits"] == snap["total_outstanding"]
 
 
 def test_open_items_excludes_invoices_paid_before_as_of_written_off_or_issued_after(ledger):
@@ -130,8 +132,8 @@ def test_an_earlier_as_of_date_is_reconstructed_from_dates_not_from_the_current_
 
 def test_aging_by_invoice_date_counts_seniority_instead_of_lateness(ledger):
     frame = kpi.aging(ledger.cursor(), D, basis="invoice").set_index("bucket")["amount"]
-    # days since invoice date: F2 30, AV1 21 | F4 39, F7 58 | F1 80 | F3 136, F5 101
-    assert frame.to_dict() == {"not_due": 0.0, "d1_30": 1450.0, "d31_60": 1700.0, "d61_90": 600.0, "d91_plus": 800.0}
+    # days since invoice date: F2 30 (AV1 21 is not aged) | F4 39, F7 58 | F1 80 | F3 136, F5 101
+    assert frame.to_dict() == {"not_due": 0.0, "d1_30": 1700.0, "d31_60": 1700.0, "d61_90": 600.0, "d91_plus": 800.0}
 
 
 def test_aging_refuses_an_unknown_basis(ledger):
@@ -159,8 +161,8 @@ def test_bucket_edges_come_from_config(store, configured):
     configured(aging={"bucket_edges": [15, 45]})
     write_ledger(store, LEDGER_INVOICES, LEDGER_PAYMENTS)
     frame = kpi.aging(store.cursor(), D).set_index("bucket")["amount"]
-    # not due F2 1 700 | 1-15: F4 800 | 16-45: F7 900, AV1 -250 | 46+: F1 600, F5 300, F3 500
-    assert frame.to_dict() == {"not_due": 1700.0, "d1_15": 800.0, "d16_45": 650.0, "d46_plus": 1400.0}
+    # not due F2 1 700 | 1-15: F4 800 | 16-45: F7 900 (AV1 not aged) | 46+: F1 600, F5 300, F3 500
+    assert frame.to_dict() == {"not_due": 1700.0, "d1_15": 800.0, "d16_45": 900.0, "d46_plus": 1400.0}
 
 
 @pytest.mark.parametrize(
@@ -233,8 +235,9 @@ def test_buckets_minus_unapplied_cash_equal_total_outstanding_at_every_date(stor
     con = store.cursor()
     snap = kpi.snapshot(con, as_of)
     aging = kpi.aging(con, as_of)
-    assert round(sum(snap["aging"].values()) - snap["unapplied_cash"], 2) == snap["total_outstanding"]
-    assert round(aging["amount"].sum() - snap["unapplied_cash"], 2) == snap["total_outstanding"]
+    lines = snap["unapplied_cash"] + snap["unapplied_credits"]
+    assert round(sum(snap["aging"].values()) - lines, 2) == snap["total_outstanding"]
+    assert round(aging["amount"].sum() - lines, 2) == snap["total_outstanding"]
     # and the month-end series, built from dated events instead of open items, agrees at each point,
     # also on days to pay when invoices are paid in several times, overpaid or paid after a write-off
     for point in kpi.monthly_series(con, as_of + dt.timedelta(days=60), months=4).to_dict("records"):

@@ -174,10 +174,14 @@ class Reference:
         n = k.dso_days
         items = self.open_items(day)
         aging = {name: Decimal(0) for name in ("not_due", "d1_30", "d31_60", "d61_90", "d91_plus")}
+        credits = Decimal(0)  # a credit note is never aged: what is left of it is an unapplied credit
         for invoice, amount in items:
-            aging[self.bucket(self.days_past_due(invoice, day))] += amount
+            if invoice["amount"] < 0:
+                credits -= amount
+            else:
+                aging[self.bucket(self.days_past_due(invoice, day))] += amount
         unapplied = self.unapplied(day)
-        total = sum(aging.values(), Decimal(0)) - unapplied
+        total = sum(aging.values(), Decimal(0)) - unapplied - credits
         not_due = aging["not_due"]
         overdue = sum(aging.values(), Decimal(0)) - not_due
         sales_n = self.sales(day - _day(n), day)
@@ -198,7 +202,7 @@ class Reference:
         for invoice, amount in items:
             balances[invoice["client_id"]] += amount
             days = self.days_past_due(invoice, day)
-            if days is not None and days > 0:
+            if days is not None and days > 0 and invoice["amount"] >= 0:
                 overdue_by_client[invoice["client_id"]] += amount
         for client in self.clients:
             balances[client["client_id"]] -= self.unapplied(day, client["client_id"])
@@ -242,6 +246,7 @@ class Reference:
             "overdue_amount": float(overdue),
             "overdue_rate": float(overdue / total) if total > 0 else None,
             "unapplied_cash": float(unapplied),
+            "unapplied_credits": float(credits),
             "aging": {name: float(amount) for name, amount in aging.items()},
             "dso_simple_90": dso,
             "dso_countback": self.countback(day, total),
@@ -257,7 +262,7 @@ class Reference:
             "top10_share": top(10),
             "hhi_outstanding": sum((100 * s) ** 2 for s in shares),
             "top3_revenue_share_12m": sum(revenue_shares[:3]) if revenue_shares else 0.0,
-            "disputed_amount": float(sum((a for i, a in items if i["disputed"]), Decimal(0))),
+            "disputed_amount": float(sum((a for i, a in items if i["disputed"] and i["amount"] >= 0), Decimal(0))),
             "dunning_coverage_30": sum(1 for c in late_payers if c in chased) / len(late_payers)
             if late_payers
             else None,
@@ -267,7 +272,7 @@ class Reference:
             ),
             "late_penalties_due": penalties,
             "recovery_indemnities_due": late_invoices * self.cfg.legal.recovery_indemnity,
-            "assumed_terms": any(i["due_date_assumed"] for i, _ in items),
+            "assumed_terms": any(i["due_date_assumed"] for i, _ in items if i["amount"] >= 0),
             "top3_warning": top(3) >= k.concentration_warning_top3,
             "pareto_80_count": pareto,
         }
@@ -290,7 +295,7 @@ def reference(workspace):
     return Reference(workspace.cursor())
 
 
-AMOUNTS = {"total_outstanding", "not_due", "overdue_amount", "unapplied_cash", "disputed_amount",
+AMOUNTS = {"total_outstanding", "not_due", "overdue_amount", "unapplied_cash", "unapplied_credits", "disputed_amount",
            "late_penalties_due", "recovery_indemnities_due"}  # fmt: skip
 
 
