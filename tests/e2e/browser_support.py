@@ -2,12 +2,25 @@
 
 from __future__ import annotations
 
+import os
 import re
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+CHROMIUM = Path("/usr/bin/chromium")
+# Every browser test module: `pytestmark = E2E_MARKS`. Skipped only on a developer machine without
+# chromium; under CI=true the browser fixture fails instead.
+E2E_MARKS = [
+    pytest.mark.e2e,
+    pytest.mark.skipif(
+        not CHROMIUM.exists() and os.environ.get("CI") != "true",
+        reason=f"{CHROMIUM} not installed (Debian package chromium); with CI=true this is a failure",
+    ),
+]
 
 ROOT = Path(__file__).resolve().parents[2]
 # t() shows the key itself when a catalogue lacks it: `ui.col.overdue_rate` on screen is a missing message.

@@ -8,7 +8,6 @@ and the timings table land in tests/e2e/artifacts/ (git-ignored) for a human to 
 from __future__ import annotations
 
 import json
-import os
 import re
 import statistics
 import time
@@ -18,6 +17,7 @@ from urllib.parse import unquote
 import pytest
 from browser_support import (
     BY_PATH,
+    E2E_MARKS,
     LANGS,
     RUN_TIMEOUT_MS,
     SCREENS,
@@ -41,15 +41,7 @@ from browser_support import (
 
 from riskcore.ui import nav
 
-CHROMIUM = Path("/usr/bin/chromium")
-pytestmark = [
-    pytest.mark.e2e,
-    # Skipped only on a developer machine without chromium; under CI=true the browser fixture fails instead.
-    pytest.mark.skipif(
-        not CHROMIUM.exists() and os.environ.get("CI") != "true",
-        reason=f"{CHROMIUM} not installed (Debian package chromium); with CI=true this is a failure",
-    ),
-]
+pytestmark = E2E_MARKS
 
 # --- the pages ---------------------------------------------------------------------------------
 

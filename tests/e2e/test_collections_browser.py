@@ -9,15 +9,14 @@ then download the batch of letters and check the ZIP holds one PDF per listed cl
 from __future__ import annotations
 
 import io
-import os
 import re
 import time
 import zipfile
 from pathlib import Path
 
-import pytest
 from browser_support import (
     BY_PATH,
+    E2E_MARKS,
     RUN_TIMEOUT_MS,
     assert_no_error,
     click_first_row,
@@ -30,14 +29,7 @@ from browser_support import (
 )
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-CHROMIUM = Path("/usr/bin/chromium")
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.skipif(
-        not CHROMIUM.exists() and os.environ.get("CI") != "true",
-        reason=f"{CHROMIUM} not installed (Debian package chromium); with CI=true this is a failure",
-    ),
-]
+pytestmark = E2E_MARKS
 
 CLIENT, PROFILE, BROKEN = "Client", "Profil payeur", "Promesse non tenue le"
 LETTERS = re.compile(r"Courriers des étapes listées \((\d+), ZIP\)")
