@@ -7,9 +7,7 @@ letter's date and the D441-5 indemnity, as riskcore.receivables.legal computes t
 place), gives a deadline and states the legal mentions. Names are kept as they are: riskcore.dunning.pdf
 escapes them for reportlab's markup, e-mails carry plain text.
 
-The prose comes from Jinja2 templates, `<lang>/<action>.txt` (blocks `subject`, `intro`, `closing`)
-and `<lang>/email_body.txt`, in riskcore/dunning/templates or in config collections.templates_dir,
-whose files of the same name win.
+The prose comes from Jinja2 templates (riskcore.dunning.prose).
 """
 
 from __future__ import annotations
@@ -18,11 +16,8 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
-from functools import cache, cached_property
-from pathlib import Path
-from xml.sax.saxutils import escape
+from functools import cached_property
 
-import jinja2
 import pandas as pd
 
 from riskcore import config
@@ -34,7 +29,6 @@ from riskcore.storage import store
 from riskcore.storage.store import Cursor
 
 CLAIM_ACTIONS = ("formal_notice", "litigation")  # letters that claim penalties and are sent LRAR
-PACKAGED_TEMPLATES = Path(__file__).parent / "templates"
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
 
@@ -326,76 +320,3 @@ def _with_claim(con: Cursor, letter: Letter, unapplied: Decimal, rows: list[tupl
         penalty_rate=rate,
         mentions=mentions,
     )
-
-
-# --- templates ----------------------------------------------------------------------------------
-
-
-def template_dirs() -> tuple[Path, ...]:
-    """Where templates are looked up, first match wins: config collections.templates_dir, then the package's."""
-    override = config.get().collections.templates_dir
-    if not override:
-        return (PACKAGED_TEMPLATES,)
-    path = Path(override).expanduser()
-    return (path if path.is_absolute() else config.ROOT / path, PACKAGED_TEMPLATES)
-
-
-def _plain(value: object) -> str:
-    return "" if value is None else str(value)
-
-
-def _markup(value: object) -> str:
-    return escape(_plain(value))  # & < > of names and values shown literally by reportlab
-
-
-@cache
-def environment(dirs: tuple[Path, ...], markup: bool) -> jinja2.Environment:
-    """The Jinja2 environment of the templates in `dirs`; with `markup`, every value printed is escaped.
-
-    Templates are plain text (no autoescape), their own text may carry reportlab markup (<b>);
-    undefined names fail (StrictUndefined) rather than print nothing.
-    """
-    return jinja2.Environment(
-        loader=jinja2.FileSystemLoader([str(d) for d in dirs], encoding="utf-8"),
-        autoescape=False,
-        undefined=jinja2.StrictUndefined,
-        finalize=_markup if markup else _plain,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=False,
-    )
-
-
-def _context(letter: Letter) -> dict[str, object]:
-    lang = letter.lang
-    return {
-        "letter": letter,
-        "creditor": letter.creditor,
-        "debtor": letter.debtor,
-        "date": letter.date,
-        "lang": lang,
-        "money": lambda v: fmt_amount(v, lang),
-        "day": lambda v: fmt_date(v, lang),
-        "action_name": lambda a: t(f"letters.action.{a}", lang),
-    }
-
-
-def prose(letter: Letter, markup: bool = True) -> dict[str, str]:
-    """The blocks `subject`, `intro` and `closing` of the letter's template, rendered ("" when absent).
-
-    With `markup` the values are escaped for reportlab's Paragraph markup; without, plain text.
-    """
-    env = environment(template_dirs(), markup)
-    tmpl = env.get_template(f"{letter.lang}/{letter.template}.txt")
-    context = tmpl.new_context(_context(letter))
-    blocks = {name: "".join(tmpl.blocks[name](context)).strip() if name in tmpl.blocks else ""
-              for name in ("subject", "intro", "closing")}  # fmt: skip
-    blocks["subject"] = " ".join(blocks["subject"].split())
-    return blocks
-
-
-def email_body(letter: Letter) -> str:
-    """The plain-text body of the letter's e-mail (`<lang>/email_body.txt`)."""
-    env = environment(template_dirs(), False)
-    values = {**_context(letter), "subject": prose(letter, markup=False)["subject"]}
-    return env.get_template(f"{letter.lang}/email_body.txt").render(values).strip() + "\n"

@@ -21,7 +21,8 @@ from pathlib import Path
 from riskcore import config
 from riskcore.config.collections import Smtp
 from riskcore.dunning import pdf
-from riskcore.dunning.letters import Letter, email_body, prose
+from riskcore.dunning.letters import Letter
+from riskcore.dunning.prose import email_body, prose
 from riskcore.errors import EncoursError
 
 SMTPS_PORT = 465  # implicit TLS; other ports speak plain SMTP, upgraded by STARTTLS when configured

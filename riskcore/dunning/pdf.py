@@ -1,7 +1,7 @@
 """A dunning letter as a PDF, with reportlab's platypus (no system package, no font file).
 
 The letter head, the statement of account, the reminders, the claim and the legal mentions are
-laid out here; the prose comes from the letter's template (riskcore.dunning.letters.prose). The
+laid out here; the prose comes from the letter's template (riskcore.dunning.prose.prose). The
 standard Helvetica font carries the WinAnsi (cp1252) characters only: the narrow no-break space
 babel puts in French amounts becomes a no-break space, other characters their unaccented base
 letter (or "?") rather than a black box. Every text taken from the data is escaped, so a name such
@@ -24,7 +24,8 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from riskcore.dunning.letters import Letter, prose
+from riskcore.dunning.letters import Letter
+from riskcore.dunning.prose import prose
 from riskcore.i18n import fmt_amount, fmt_date, has, t
 
 MARGIN = 20 * mm

@@ -17,7 +17,7 @@ from pypdf import PdfReader
 
 from riskcore.access.auth import User
 from riskcore.config.collections import ACTIONS
-from riskcore.dunning import letters, mail, pdf, records
+from riskcore.dunning import letters, mail, pdf, prose, records
 from riskcore.errors import EncoursError
 from riskcore.receivables import kpi
 from riskcore.storage.store import write_ledger
@@ -154,7 +154,7 @@ def test_a_reminder_states_the_account_and_claims_nothing(workspace):
 def test_every_action_has_a_letter_and_an_email_in_both_languages(workspace, action, lang):
     letter = letters.letter_for(workspace.cursor(), "C1", action, LETTER_DATE, lang=lang)
     document = pdf.render(letter)
-    subject = letters.prose(letter, markup=False)["subject"]
+    subject = prose.prose(letter, markup=False)["subject"]
     assert subject and subject in pdf_text(document)
     message = mail.draft(letter, document)
     assert message["Subject"] == subject
