@@ -177,10 +177,11 @@ def cmd_letters(args: argparse.Namespace) -> int:
     store = _store(args)
     which = {"client_id": args.client, "action": args.step}
     as_of = _as_of(args, store)
-    count = daily.write_letters(store, CLI_USER, as_of, Path(args.out), **which)
+    letters = daily.todays_letters(store, as_of, **which)
+    count = daily.write_letters(CLI_USER, letters, Path(args.out))
     print(t("cli.written", args.lang, path=args.out, rows=count))
     if args.send:  # e-mail them too (config collections.smtp), those whose client has an address
-        sent, unaddressed = daily.send_letters(store, CLI_USER, daily.todays_letters(store, as_of, **which))
+        sent, unaddressed = daily.send_letters(store, CLI_USER, letters)
         print(t("cli.letters_sent", args.lang, sent=len(sent), clients=", ".join(unaddressed) or "—"))
     return EXIT_OK
 

@@ -1,19 +1,8 @@
-"""Dunning: who to chase first, and recording a reminder, call or formal notice."""
+"""Dunning: who to chase first (the late payers page's ranking; actions are recorded by riskcore.dunning.records)."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pandas as pd
-
-from riskcore.access import auth
-from riskcore.access.auth import User
-from riskcore.dunning.records import write_action
-from riskcore.dunning.scenario import LEVEL_ACTIONS
-from riskcore.errors import DecisionError
-from riskcore.storage.store import Store
-
-LEVELS = tuple(sorted(LEVEL_ACTIONS))  # reminder, second reminder, call, formal notice (mise en demeure), litigation
 
 
 def chase_first(clients: pd.DataFrame, top: int = 25) -> pd.DataFrame:
@@ -27,25 +16,3 @@ def chase_first(clients: pd.DataFrame, top: int = 25) -> pd.DataFrame:
     late = clients[clients["overdue"].fillna(0) > 0]
     priority = late["overdue"].astype(float) * late["p_score"].fillna(1.0) * late["max_days_past_due"].fillna(0)
     return late.assign(priority=priority).sort_values("priority", ascending=False).head(top)
-
-
-def record_action(
-    store: Store,
-    user: User,
-    client_id: str,
-    action_date: dt.date,
-    level: int,
-    channel: str,
-    invoice_id: str | None = None,
-    outcome: str | None = None,
-    promise_date: dt.date | None = None,
-) -> str:
-    """Add one dunning action (roles with `dunning` only) in one transaction; returns its id."""
-    auth.require(user, "dunning")
-    if level not in LEVELS:
-        raise DecisionError("dunning.bad_level", value=level)
-    if promise_date is not None and promise_date < action_date:
-        raise DecisionError("dunning.promise_before_action", promise=promise_date, action=action_date)
-    row = {"client_id": client_id, "invoice_id": invoice_id, "action_date": action_date, "level": level,
-           "channel": channel, "outcome": outcome, "promise_date": promise_date, "action": LEVEL_ACTIONS[level]}  # fmt: skip
-    return write_action(store, user, row)  # imported actions keep the ids of their files; this one gets its own

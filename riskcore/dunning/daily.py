@@ -56,10 +56,10 @@ def todays_letters(
     ]
 
 
-def write_letters(store: Store, user: User, as_of: dt.date, path: str | Path, **which: str | None) -> int:
-    """Write today's letters (see todays_letters) as one ZIP of PDFs and .eml drafts; how many were written."""
+def write_letters(user: User, letters: list[Letter], path: str | Path) -> int:
+    """Write `letters` (see todays_letters) as one ZIP of PDFs and .eml drafts; how many were written."""
     require(user, "letters")
-    return len(batch_zip(todays_letters(store, as_of, **which), path))
+    return len(batch_zip(letters, path))
 
 
 SENT_DONE = ("reminder_email", "reminder_letter")  # steps an e-mail carries out; a formal notice still goes by post

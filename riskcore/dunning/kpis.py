@@ -46,8 +46,12 @@ def days_to_first_action(con: Cursor, as_of: dt.date, window_days: int = WINDOW_
 
 
 def open_disputes(con: Cursor, as_of: dt.date) -> pd.DataFrame:
-    """Open disputes by reason: count, amount and median age in days (of those recorded with a date)."""
-    frame = store.query(con, "dunning_open_disputes", as_of=as_of)
+    """The disputed invoices open at `as_of`: invoice_id, client_id, reason, amount, age_days."""
+    return store.query(con, "dunning_open_disputes", as_of=as_of)
+
+
+def disputes_by_reason(frame: pd.DataFrame) -> pd.DataFrame:
+    """Open disputes (open_disputes' rows) by reason: count, amount and median age in days (of those with a date)."""
     grouped = frame.groupby("reason", as_index=False).agg(
         disputes=("invoice_id", "size"), amount=("amount", "sum"), median_age_days=("age_days", "median")
     )
@@ -86,6 +90,6 @@ def collection_figures(con: Cursor, as_of: dt.date, work: pd.DataFrame, ledger: 
     figures["open_disputes_by_reason"] = {
         r.reason or "unspecified": {"disputes": int(r.disputes), "amount": round(float(r.amount), 2),
                                     "median_age_days": None if pd.isna(r.median_age_days) else float(r.median_age_days)}
-        for r in open_disputes(con, as_of).itertuples()
+        for r in disputes_by_reason(open_disputes(con, as_of)).itertuples()
     }  # fmt: skip
     return figures

@@ -53,7 +53,7 @@ def day(store: Store, as_of: dt.date) -> Day:
     con = store.cursor()
     ledger = wl.read_ledger(con, as_of)
     work = wl.worklist(con, as_of, clients, ledger)
-    disputes = store_mod.query(con, "dunning_open_disputes", as_of=as_of)
+    disputes = kpis.open_disputes(con, as_of)
     start = as_of - dt.timedelta(days=ALERT_DAYS)
     events = store_mod.query(
         con, "dunning_alert_events", start=start, as_of=as_of, formal_level=ACTION_LEVELS["formal_notice"]

@@ -155,10 +155,6 @@ def breakdown(ctx: Context, dimension: str) -> pd.DataFrame:
     return read(ctx, kpi.breakdown, ctx.as_of, dimension, ctx.filters)
 
 
-def dispute_reasons(ctx: Context) -> pd.DataFrame:
-    return read(ctx, kpi.dispute_reasons, ctx.as_of, ctx.filters)
-
-
 def invoice_flags(ctx: Context) -> pd.DataFrame:
     return read(ctx, kpi.invoice_flags, ctx.as_of, ctx.filters)
 

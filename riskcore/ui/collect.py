@@ -168,7 +168,7 @@ def kpi_tables(ctx: Context, d: Day) -> None:
         tables.show(ctx, by_step, ["step_reached", "clients", "outstanding"], key="collect.by_step", link=None)
     with right:
         st.markdown(f"**{ctx.t('collect.disputes_by_reason')}**")
-        disputes = cached.read(ctx, kpis.open_disputes, d.as_of).rename(columns={"reason": "dispute_reason"})
+        disputes = kpis.disputes_by_reason(d.disputes).rename(columns={"reason": "dispute_reason"})
         tables.show(
             ctx, disputes, ["dispute_reason", "disputes", "amount", "median_age_days"], key="collect.disputes",
             link=None, empty="no_open_dispute",

@@ -16,7 +16,7 @@ import streamlit as st
 
 from riskcore import config
 from riskcore.dunning.scenario import ACTION_LEVELS
-from riskcore.i18n import fmt_amount, fmt_date
+from riskcore.i18n import fmt_date
 from riskcore.ui import actions
 from riskcore.ui.fmt import literal
 
@@ -164,12 +164,3 @@ def record_form(
         if kind in ("dispute", "dispute_resolved") and "invoices" not in values:
             values["invoices"] = {c: _open_invoices(d, c) for c in client_ids}
         actions.record_collections(ctx, kind, list(client_ids), values)
-
-
-def promise_line(ctx: Context, row: pd.Series) -> str:
-    """A pending promise in words: "12 500 € promised for 15/11/2026"."""
-    return ctx.t(
-        "collect.promise_line",
-        amount=fmt_amount(float(row["amount"]), ctx.lang, decimals=0),
-        date=fmt_date(row["promise_date"], ctx.lang),
-    )

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from riskcore.access.auth import User
-from riskcore.dunning import chase
+from riskcore.dunning import chase, records
 from riskcore.errors import DecisionError, PermissionDenied
 from riskcore.storage import schema
 from riskcore.storage.store import write_frame
@@ -40,38 +40,47 @@ def _client(store) -> None:
 
 def test_a_credit_manager_records_an_action_with_her_name(store):
     _client(store)
-    action_id = chase.record_action(
-        store, MANAGER, "C1", dt.date(2026, 3, 2), 4, "LRAR", outcome="promesse", promise_date=dt.date(2026, 3, 20)
+    action_id = records.record_action(
+        store, MANAGER, "C1", dt.date(2026, 3, 2), "formal_notice", channel="LRAR", outcome="reached"
     )
     rows = (
         store.cursor()
         .execute(
-            "SELECT client_id, level, channel, promise_date, recorded_by FROM dunning_actions WHERE action_id = $a",
+            "SELECT client_id, level, channel, action, outcome, recorded_by FROM dunning_actions WHERE action_id = $a",
             {"a": action_id},
         )
         .fetchall()
     )
-    assert rows == [("C1", 4, "LRAR", dt.date(2026, 3, 20), "marie@acme")]
+    # a formal notice is level 4 of the dunning ladder (DOMAIN §9), recorded under her name
+    assert rows == [("C1", 4, "LRAR", "formal_notice", "reached", "marie@acme")]
 
 
 def test_a_viewer_cannot_record_an_action_and_nothing_is_written(store):
     _client(store)
     with pytest.raises(PermissionDenied):
-        chase.record_action(store, CFO, "C1", dt.date(2026, 3, 2), 1, "email")
+        records.record_action(store, CFO, "C1", dt.date(2026, 3, 2), "reminder_email", channel="email")
     assert store.cursor().execute("SELECT count(*) FROM dunning_actions").fetchall() == [(0,)]
 
 
 @pytest.mark.parametrize(
-    ("client", "level", "promise", "key"),
+    ("client", "action", "outcome", "key"),
     [
-        ("C1", 7, None, "dunning.bad_level"),
-        ("C1", 1, dt.date(2026, 3, 1), "dunning.promise_before_action"),
-        ("C9", 1, None, "dunning.unknown_client"),
+        ("C1", "fax", None, "dunning.bad_action"),
+        ("C1", "call", "promesse", "dunning.bad_outcome"),
+        ("C9", "call", None, "dunning.unknown_client"),
     ],
 )
-def test_a_bad_action_is_refused_with_its_reason(store, client, level, promise, key):
+def test_a_bad_action_is_refused_with_its_reason(store, client, action, outcome, key):
     _client(store)
     with pytest.raises(DecisionError) as err:
-        chase.record_action(store, MANAGER, client, dt.date(2026, 3, 2), level, "email", promise_date=promise)
+        records.record_action(store, MANAGER, client, dt.date(2026, 3, 2), action, channel="phone", outcome=outcome)
     assert err.value.key == key
     assert store.cursor().execute("SELECT count(*) FROM dunning_actions").fetchall() == [(0,)]
+
+
+def test_a_promise_dated_before_it_was_made_is_refused(store):
+    _client(store)
+    with pytest.raises(DecisionError) as err:
+        records.record_promise(store, MANAGER, "C1", dt.date(2026, 3, 2), dt.date(2026, 3, 1), 500.0)
+    assert err.value.key == "dunning.promise_before_action"
+    assert store.cursor().execute("SELECT count(*) FROM promises").fetchall() == [(0,)]

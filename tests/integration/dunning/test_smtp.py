@@ -178,9 +178,11 @@ def test_letters_go_to_the_clients_addresses_and_a_sent_reminder_is_its_step_don
     assert (sent, unaddressed) == (["C1", "C2"], ["C3"])
     # The address is the clients file's, trimmed; one message each.
     assert [e.rcpt_tos for e in inbox.envelopes] == [["compta@dupont.example"], ["ap@smith.example"]]
-    rows = store.cursor().execute(
-        "SELECT client_id, action_date, action, level, channel, recorded_by FROM dunning_actions"
-    ).fetchall()
+    rows = (
+        store.cursor()
+        .execute("SELECT client_id, action_date, action, level, channel, recorded_by FROM dunning_actions")
+        .fetchall()
+    )
     # C2's reminder e-mail is that step done (level 1); C1's formal notice still goes by registered post.
     assert rows == [("C2", LETTER_DATE, "reminder_email", 1, "email", "Claire Dubois")]
 
