@@ -10,6 +10,7 @@ from riskcore.ui import frame, nav, resources
 ICON = Path(__file__).parent / "riskcore" / "ui" / "encours.png"
 st.set_page_config(page_title="Encours", page_icon=str(ICON), layout="wide")
 
-ctx = frame.render(resources.workspace(frame.language()))
-with frame.active(ctx):
-    nav.navigation(ctx.lang).run()
+with resources.session(frame.language()) as store:  # the workspace file is held for this rerun only
+    ctx = frame.render(store)
+    with frame.active(ctx):
+        nav.navigation(ctx.lang).run()

@@ -31,3 +31,7 @@ class PermissionDenied(EncoursError):
 
 class DecisionError(EncoursError):
     """A credit-limit decision that cannot be made as asked."""
+
+
+class StorageError(EncoursError):
+    """The workspace file cannot be used as asked: busy, missing, unreadable, read-only or full."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 from dataclasses import dataclass
 
 from riskcore import config
@@ -21,14 +22,30 @@ PERSONAL_ROLES = ("sales_rep", "collector")
 
 @dataclass(frozen=True)
 class User:
-    """A person acting on the workspace, with the role config.yaml gives them."""
+    """A person acting on the workspace, with the role config.yaml gives them.
+
+    `person` is the name the clients file gives them as sales rep or collector (a sales rep sees and
+    records on those clients only); `source` says where they act from, for the audit log.
+    """
 
     name: str
     role: str
+    person: str | None = None
+    source: str = "app"
 
     def can(self, action: str) -> bool:
         """Whether this user's role allows `action` (an entry of config.yaml's roles)."""
         return action in config.get().roles.get(self.role, ())
+
+    @property
+    def own_clients_only(self) -> bool:
+        """A role with `view_own` rather than `view`: only the clients whose sales rep is `person`."""
+        return not self.can("view") and self.can("view_own")
+
+    @property
+    def ledger_name(self) -> str:
+        """The name to match against the clients file's sales_rep and collector columns."""
+        return self.person or self.name
 
 
 def require(user: User, action: str) -> None:
@@ -39,15 +56,17 @@ def require(user: User, action: str) -> None:
 
 def demo_user(role: str, name: str | None = None) -> User:
     """The single-user demo mode's stand-in for a person holding `role` (named `name` when given)."""
-    return User(name or DEMO_USERS[role], role)
+    return User(name or DEMO_USERS[role], role, person=name)
 
 
-def configured_user(email: str | None) -> User | None:
-    """The person config.yaml's `users` lists under `email`, with their role; None when not listed."""
-    for entry in config.get().users:
-        if email and entry.name == email:
-            return User(entry.name, entry.role)
-    return None
+def _cli_user() -> User:
+    try:
+        account = getpass.getuser()
+    except (KeyError, OSError):  # no name for this uid (a container)
+        account = "unknown"
+    return User(f"cli:{account}", "admin", source="cli")
 
 
-CLI_USER = User("cli", "admin")  # the command line is run by whoever owns the workspace file
+# The command line is run by whoever may open the workspace file, so it acts as an administrator;
+# the audit log names the operating-system account.
+CLI_USER = _cli_user()

@@ -44,6 +44,8 @@ class App:
 class Storage:
     path: str = "data/encours.duckdb"
     models_dir: str = "data/models"
+    backups_dir: str = "data/backups"  # the automatic backup before a destructive action goes here
+    busy_timeout_seconds: float = 30.0  # how long a process waits for another one to release the file
 
 
 @dataclass(frozen=True)
@@ -115,11 +117,14 @@ class Limits:
 
 
 @dataclass(frozen=True)
-class UserEntry:
-    """One person of config.yaml's `users`: the address they sign in with and their role (riskcore.access)."""
+class Auth:
+    """Sign-in (riskcore.access.signin): lockout after repeated failures, idle expiry, the demo mode."""
 
-    name: str
-    role: str
+    max_failures: int = 5  # failed sign-ins within lockout_minutes that lock the account
+    lockout_minutes: int = 15
+    idle_minutes: int = 30  # a session without interaction for this long signs out
+    demo_mode: bool = True  # with no users: the app runs without sign-in (a banner says so); false: it refuses
+    min_password_length: int = 12
 
 
 @dataclass(frozen=True)
@@ -140,7 +145,7 @@ class Config:
     scoring: Scoring = field(default_factory=Scoring)
     limits: Limits = field(default_factory=Limits)
     roles: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    users: tuple[UserEntry, ...] = ()
+    auth: Auth = field(default_factory=Auth)
     demo: Demo = field(default_factory=Demo)
     collections: Collections = field(default_factory=Collections)
     company: Company = field(default_factory=Company)
@@ -158,9 +163,9 @@ class Config:
         return path if path.is_absolute() else ROOT / path
 
     @property
-    def demo_mode(self) -> bool:
-        """No users configured: one person tries every role through a "view as" switch."""
-        return not self.users
+    def backups_path(self) -> Path:
+        path = Path(self.storage.backups_dir)
+        return path if path.is_absolute() else ROOT / path
 
 
 # --- validation ----------------------------------------------------------------------------
@@ -310,8 +315,10 @@ def _check(cfg: Config) -> None:
         for i, step in enumerate(steps):
             rule(step.action in ACTIONS, f"{key}[{i}].action", step.action, f"one of {list(ACTIONS)}")
             rule(step.owner in OWNERS, f"{key}[{i}].owner", step.owner, f"one of {list(OWNERS)}")
-    for i, user in enumerate(cfg.users):
-        rule(user.role in cfg.roles, f"users[{i}].role", user.role, f"one of {sorted(cfg.roles)}")
+    rule(cfg.storage.busy_timeout_seconds > 0, "storage.busy_timeout_seconds", cfg.storage.busy_timeout_seconds, "> 0")
+    for key in ("max_failures", "lockout_minutes", "idle_minutes", "min_password_length"):
+        value = getattr(cfg.auth, key)
+        rule(value >= 1, f"auth.{key}", value, ">= 1")
 
 
 def parse(raw: object) -> Config:

@@ -19,7 +19,7 @@ from decimal import ROUND_FLOOR, Decimal
 import pandas as pd
 
 from riskcore import config
-from riskcore.access import auth
+from riskcore.access import audit, auth
 from riskcore.access.auth import User
 from riskcore.errors import DecisionError
 from riskcore.messages import Reason
@@ -279,6 +279,12 @@ def propose(
         )
         if applied:
             store_mod.run(cur, "limit_apply", new=new_limit, c=client_id)
+        audit.write(
+            cur, user, "limit_apply" if applied else "limit_propose", entity="client", entity_id=client_id,
+            before={"credit_limit": previous}, after={"credit_limit": new_limit, "decision_id": decision_id,
+                                                      "status": "applied" if applied else "pending"},
+            reason=reason,
+        )  # fmt: skip
     return _decision(store.cursor(), decision_id)  # type: ignore[return-value]
 
 
@@ -318,6 +324,14 @@ def decide(
         )
         if approve:
             store_mod.run(cur, "limit_apply", new=decision.new_limit, c=decision.client_id)
+        audit.write(
+            cur, user, "limit_approve" if approve else "limit_reject", entity="client", entity_id=decision.client_id,
+            before={"credit_limit": previous, "decision_id": decision_id, "status": "pending",
+                    "proposed_by": decision.proposed_by},
+            after={"credit_limit": decision.new_limit if approve else previous, "decision_id": decision_id,
+                   "status": "applied" if approve else "rejected"},
+            reason=note.strip() if note and note.strip() else decision.reason,
+        )  # fmt: skip
     return _decision(store.cursor(), decision_id)  # type: ignore[return-value]
 
 

@@ -40,6 +40,8 @@ from sklearn.preprocessing import StandardScaler
 from threadpoolctl import threadpool_limits
 
 from riskcore import config
+from riskcore.access import audit
+from riskcore.access.auth import User, require
 from riskcore.credit import features
 from riskcore.errors import EncoursError
 from riskcore.storage import store as store_mod
@@ -328,6 +330,18 @@ def default_as_of(store: Store) -> dt.date:
 def fit_model(store: Store, as_of: dt.date | None = None, force: bool = False) -> dict:
     """(Re)train the model as of `as_of` (default: the last date of the ledger); returns its card."""
     return dict(fitted_model(store, as_of or default_as_of(store), force=force).card)
+
+
+def retrain(store: Store, user: User, as_of: dt.date | None = None) -> dict:
+    """Refit the model now (manage_workspace): the forced retraining of the Credit limits page, audited."""
+    require(user, "manage_workspace")
+    card = fit_model(store, as_of, force=True)
+    with store.transaction(ledger=False) as cur:
+        audit.write(
+            cur, user, "model_retrain", entity="model", entity_id=card.get("model"),
+            after={k: card.get(k) for k in ("model", "as_of", "data_version", "auc", "brier", "n_train")},
+        )  # fmt: skip
+    return card
 
 
 def model_card(store: Store, as_of: dt.date | None = None) -> dict | None:

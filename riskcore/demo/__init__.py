@@ -30,7 +30,7 @@ from riskcore.demo.samples import (
     write_xlsx_sample,
 )
 from riskcore.demo.words import DEMO_END, DEMO_SIREN, DISPUTE_REASONS, SURNAMES
-from riskcore.demo.workspace import ensure_workspace, load_demo
+from riskcore.demo.workspace import ensure_workspace, load_demo, replace_with_demo
 
 __all__ = [
     "DEMO_END",
@@ -44,6 +44,7 @@ __all__ = [
     "last_fiscal_year",
     "load_demo",
     "luhn_digit",
+    "replace_with_demo",
     "siren_is_valid",
     "story",
     "write_csv_samples",

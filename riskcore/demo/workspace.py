@@ -2,13 +2,43 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from riskcore.access import audit, workspace
+from riskcore.access.auth import User
 from riskcore.demo.collections import assign_portfolios, replay
 from riskcore.demo.ledger import generate
 from riskcore.storage.store import Store, clear_ledger, last_date, set_meta, write_ledger
 
+# Who writes the demo into a fresh workspace (no person asked for it): named so in the audit log.
+SYSTEM = User("system", "admin", source="app")
 
-def load_demo(store: Store, seed: int | None = None, clients: int | None = None, years: int | None = None) -> dict:
-    """Replace the whole workspace content with the demo ledger, in one transaction."""
+
+def replace_with_demo(store: Store, user: User, confirm: str | None = None, **sizes: int) -> tuple[Path | None, dict]:
+    """Load the demo as `user` asks (manage_workspace); over a workspace holding data of its own, only
+    confirmed by the workspace's name and after an automatic backup. (the backup or None, load_demo's summary)"""
+    from riskcore.access.auth import require
+
+    require(user, "manage_workspace")
+    saved = None
+    if not store.is_empty() and not store.is_demo():
+        saved = workspace.prepare(store, user, "demo", confirm)
+    return saved, load_demo(store, user=user, backup=saved, **sizes)
+
+
+def load_demo(
+    store: Store,
+    seed: int | None = None,
+    clients: int | None = None,
+    years: int | None = None,
+    *,
+    user: User = SYSTEM,
+    backup: Path | None = None,
+) -> dict:
+    """Replace the whole workspace content with the demo ledger, in one transaction (audited as `user`).
+
+    Callers acting for a person go through replace_with_demo, which checks their right first.
+    """
     from riskcore import config
 
     defaults = config.get().demo
@@ -24,6 +54,10 @@ def load_demo(store: Store, seed: int | None = None, clients: int | None = None,
         write_ledger(cur, frames)
         set_meta(cur, "dataset", "demo")
         last = last_date(cur)
+        audit.write(
+            cur, user, "demo_load", entity="workspace", entity_id=store.path.name,
+            after={"seed": seed, "clients": len(frames["clients"]), "backup": str(backup) if backup else None},
+        )  # fmt: skip
     with store.transaction() as cur:  # a second one: the worklist reads the ledger the first one built
         replay(cur, seed)
     return {

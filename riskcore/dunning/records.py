@@ -15,6 +15,7 @@ from collections.abc import Sequence
 import pandas as pd
 
 from riskcore import config
+from riskcore.access import audit
 from riskcore.access.auth import User, require
 from riskcore.dunning.scenario import ACTION_LEVELS
 from riskcore.errors import DecisionError, PermissionDenied
@@ -35,7 +36,7 @@ def check_client(cur: Cursor, user: User, client_id: str) -> None:
     if user.can("dunning"):
         return
     if user.can("dunning_own"):
-        if rows[0][1] == user.name:
+        if rows[0][1] == user.ledger_name:
             return
         raise PermissionDenied("dunning.not_your_client", user=user.name, client=client_id)
     require(user, "dunning")  # raises: neither right
@@ -64,6 +65,11 @@ def write_action(store: Store, user: User, row: dict) -> str:
     with store.transaction() as cur:
         check_client(cur, user, row["client_id"])
         write_frame(cur, schema.DUNNING_ACTIONS, pd.DataFrame([row]))
+        audit.write(
+            cur, user, "dunning_action", entity="client", entity_id=row["client_id"],
+            after={k: row.get(k) for k in ("action_id", "action", "action_date", "channel", "outcome", "invoice_id")},
+            reason=row.get("note"),
+        )  # fmt: skip
     return row["action_id"]
 
 
@@ -116,6 +122,12 @@ def record_promise(
         }  # fmt: skip
         write_frame(cur, schema.PROMISES, pd.DataFrame([row]))
         write_frame(cur, schema.PROMISE_INVOICES, pd.DataFrame({"promise_id": promise_id, "invoice_id": ids}))
+        audit.write(
+            cur, user, "promise", entity="client", entity_id=client_id,
+            after={"promise_id": promise_id, "made_on": made_on, "promise_date": promise_date, "amount": amount,
+                   "invoices": ids},
+            reason=note,
+        )  # fmt: skip
     return promise_id
 
 
@@ -151,6 +163,11 @@ def record_dispute(
             for i in ids
         ]  # fmt: skip
         write_frame(cur, schema.DISPUTE_EVENTS, pd.DataFrame(rows))
+        audit.write(
+            cur, user, "dispute_open" if opened else "dispute_resolve", entity="client", entity_id=client_id,
+            after={"invoices": ids, "event_date": event_date, "reason": reason if opened else None},
+            reason=note,
+        )  # fmt: skip
     return [r["event_id"] for r in rows]
 
 
@@ -167,4 +184,8 @@ def set_credit_hold(
     with store.transaction() as cur:
         check_client(cur, user, client_id)
         write_frame(cur, schema.CREDIT_HOLDS, pd.DataFrame([row]))
+        audit.write(
+            cur, user, "credit_hold_on" if on_hold else "credit_hold_off", entity="client", entity_id=client_id,
+            after={"hold_id": hold_id, "event_date": event_date, "on_hold": on_hold}, reason=reason,
+        )  # fmt: skip
     return hold_id

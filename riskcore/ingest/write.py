@@ -11,6 +11,7 @@ import json
 import pandas as pd
 
 from riskcore import config
+from riskcore.access import audit
 from riskcore.access.auth import User
 from riskcore.ingest.report import Amount
 from riskcore.ingest.validate import Batch, Checked, Written
@@ -59,6 +60,11 @@ def write_batch(cur: store.Cursor, batch: Batch, files: list[Checked], replacing
             at=now,
             by=user.name,
         )
+        audit.write(
+            cur, user, "import", entity="file", entity_id=checked.sha256,
+            after={"file": checked.file_name, "kind": checked.kind, "rows_read": checked.rows_read,
+                   "rows_rejected": checked.issues.rejected_count(), "replacing_demo": replacing_demo},
+        )  # fmt: skip
     store.set_meta(cur, "dataset", "user")
 
 

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
+
+from riskcore.access.auth import User, require
+from riskcore.errors import PermissionDenied
+from riskcore.storage import store
+from riskcore.storage.store import Cursor
 
 DIMENSIONS = ("segment", "sector", "sales_rep", "region", "group_id")
 
@@ -31,3 +36,32 @@ NO_FILTERS = Filters()
 # The SQL predicate that selects the filtered clients; KPI queries embed it as
 #   WHERE client_id IN (SELECT client_id FROM filtered_clients($f_segment, ...))
 # through the `filtered_clients` macro of riskcore/storage/macros/.
+
+
+def visible_to(user: User, filters: Filters = NO_FILTERS) -> Filters:
+    """The filters `user` reads through: a role with `view_own` (a sales rep) keeps only the clients whose
+    sales_rep is theirs, whatever the sidebar asked; anyone else reads `filters` as given.
+
+    Every page and export reads through the Context's filters, which the frame builds with this, so
+    the row-level rule lives here and not in a page.
+    """
+    require_view(user)
+    if not user.own_clients_only:
+        return filters
+    return replace(filters, sales_rep=(user.ledger_name,))
+
+
+def require_view(user: User) -> None:
+    """PermissionDenied unless the role may read the ledger at all (`view` or `view_own`)."""
+    if not (user.can("view") or user.can("view_own")):
+        require(user, "view")
+
+
+def require_client(con: Cursor, user: User, client_id: str) -> None:
+    """PermissionDenied when `user` may not read `client_id` (a sales rep and another rep's client)."""
+    require_view(user)
+    if not user.own_clients_only:
+        return
+    owner = store.rows(con, "client_sales_rep", client=client_id)
+    if not owner or owner[0][0] != user.ledger_name:
+        raise PermissionDenied("auth.not_your_client", user=user.name, client=client_id)

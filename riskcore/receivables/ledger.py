@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from riskcore.receivables.filters import DIMENSIONS
+from riskcore.receivables.filters import DIMENSIONS, Filters
 from riskcore.storage import store
 from riskcore.storage.store import Cursor
 
@@ -38,6 +38,11 @@ def people(con: Cursor) -> dict[str, tuple[str, ...]]:
 def client_choices(con: Cursor) -> pd.DataFrame:
     """Every client's id and name, for the client file's picker."""
     return store.query(con, "ledger_client_choices")
+
+
+def client_ids(con: Cursor, filters: Filters) -> list[str]:
+    """The ids of the clients `filters` keep."""
+    return [r[0] for r in store.rows(con, "ledger_client_ids", **filters.params())]
 
 
 def import_history(con: Cursor) -> pd.DataFrame:

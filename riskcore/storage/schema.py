@@ -202,9 +202,43 @@ IMPORTS = Table(
     key=("import_id",),
 )
 
+# Access (issue 14): the workspace's accounts and its append-only journal of every write.
+USERS = Table(
+    "users",
+    (
+        _c("name", "VARCHAR", True),  # what the person signs in with
+        _c("role", "VARCHAR", True),  # a role of config.yaml's roles
+        _c("person", "VARCHAR"),  # the name the clients file gives them as sales rep or collector
+        _c("password_hash", "VARCHAR", True),  # Argon2id, encoded with its parameters and salt
+        _c("disabled", "BOOLEAN", True),
+        _c("created_at", "TIMESTAMP", True),  # UTC
+        _c("password_changed_at", "TIMESTAMP", True),  # UTC
+    ),
+    key=("name",),
+)
+
+AUDIT_LOG = Table(
+    "audit_log",
+    (
+        _c("audit_id", "BIGINT", True),
+        _c("at_utc", "TIMESTAMP", True),
+        _c("user_name", "VARCHAR", True),
+        _c("role", "VARCHAR"),
+        _c("action", "VARCHAR", True),  # import, limit_propose, sign_in_failed, ...
+        _c("entity", "VARCHAR"),  # client, decision, user, workspace, ...
+        _c("entity_id", "VARCHAR"),
+        _c("before_json", "VARCHAR"),
+        _c("after_json", "VARCHAR"),
+        _c("reason", "VARCHAR"),
+        _c("source", "VARCHAR", True),  # app / cli
+    ),
+    key=("audit_id",),
+)
+
 LEDGER_TABLES = (CLIENTS, INVOICES, PAYMENTS, DUNNING_ACTIONS)
 COLLECTION_TABLES = (PROMISES, PROMISE_INVOICES, DISPUTE_EVENTS, CREDIT_HOLDS)
 ALL_TABLES = (*LEDGER_TABLES, LIMIT_DECISIONS, IMPORTS, *COLLECTION_TABLES)
+ACCESS_TABLES = (USERS, AUDIT_LOG)
 BY_NAME = {t.name: t for t in ALL_TABLES}
 
 # The kinds of file a user imports, and the table each one fills.

@@ -1,9 +1,15 @@
-"""The workspace DuckDB: schema and migrations, one connection per process, one write lock.
+"""The workspace DuckDB: schema and migrations, the file held per unit of work, one write lock.
 
 Reads take their own cursor (`store.cursor()`); every write goes through
 `store.transaction()`, which holds the write lock, runs in one DuckDB transaction (all
 rows or none), brings the derived table invoice_paid up to date and bumps the data version
 that Streamlit caches key on.
+
+Several processes share one workspace (the app and a CLI import, two app servers): DuckDB lets one
+process open the file at a time, so a process holds it only while it works. `store.hold()` marks a
+unit of work (the app wraps each rerun in one; a transaction is one); a *scoped* store (the app's)
+closes the file when the last unit of work of the process ends, so another process can take it. A
+process that finds the file held waits (riskcore.storage.connection) and then says it is busy.
 """
 
 from __future__ import annotations
@@ -18,13 +24,14 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from riskcore.storage import schema
+from riskcore.errors import StorageError
+from riskcore.storage import connection, schema
 
 Cursor = duckdb.DuckDBPyConnection
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 MACROS_DIR = Path(__file__).parent / "macros"
-SCHEMA_VERSION = 4
-SEQUENCES = ("import_seq", "decision_seq")
+SCHEMA_VERSION = 5
+SEQUENCES = ("import_seq", "decision_seq", "audit_seq")
 
 
 def _create_table(table: schema.Table) -> str:
@@ -58,6 +65,8 @@ MIGRATIONS: dict[int, list[str]] = {
     ],
     # the address dunning e-mails are sent to (issue 13: sending by SMTP when configured)
     4: ["ALTER TABLE clients ADD COLUMN IF NOT EXISTS email VARCHAR"],
+    # access (issue 14): local accounts and the append-only audit log
+    5: [*(_create_table(t) for t in schema.ACCESS_TABLES), "CREATE SEQUENCE IF NOT EXISTS audit_seq START 1"],
 }
 
 # invoice_paid: each invoice row (the columns the invoice_facts macro reads, typed as in
@@ -92,43 +101,106 @@ LEFT JOIN (SELECT invoice_id, sum(amount) AS paid, max(payment_date) AS last_pay
 
 
 class Store:
-    """One workspace database file, opened once per process."""
+    """One workspace database file, opened by this process while a unit of work holds it."""
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, *, create: bool = True, scoped: bool = False) -> None:
         self.path = Path(path)
+        if not create and not self.path.exists():
+            raise StorageError("storage.missing", path=str(self.path))
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._con = duckdb.connect(str(self.path))
-        self._lock = threading.RLock()
-        self._migrate()
+        self.scoped = scoped  # True: release the file whenever no unit of work holds it (the app)
+        self.waited = 0.0  # seconds this process spent waiting for another one to release the file
+        self._con: duckdb.DuckDBPyConnection | None = None
+        self._holds = 0
+        self._state = threading.Lock()  # guards _con and _holds
+        self._lock = threading.RLock()  # one writer at a time within the process
+        self._migrated = False
+        with self.hold():  # open once now: migrations, and a bad file is reported at once
+            pass
 
     # --- connection ------------------------------------------------------------------------
+    def _open(self) -> duckdb.DuckDBPyConnection:
+        from riskcore import config
+
+        con, waited = connection.connect(self.path, config.get().storage.busy_timeout_seconds)
+        self.waited += waited
+        if not self._migrated:
+            try:
+                self._migrate(con)
+            except BaseException:
+                con.close()
+                raise
+            self._migrated = True
+        return con
+
+    @contextmanager
+    def hold(self) -> Iterator[Store]:
+        """Keep the file open for the block (a unit of work); a scoped store lets it go after the last one."""
+        with self._state:
+            if self._con is None:
+                self._con = self._open()
+            self._holds += 1
+        try:
+            yield self
+        finally:
+            with self._state:
+                self._holds -= 1
+                if self._holds == 0 and self.scoped:
+                    self._release()
+
+    def _release(self) -> None:
+        con, self._con = self._con, None
+        if con is not None:
+            con.close()  # closes its cursors too, and lets another process open the file
+
     def cursor(self) -> Cursor:
-        """A cursor of its own for one request or thread (DuckDB: one cursor per thread)."""
-        return self._con.cursor()
+        """A cursor of its own for one request or thread (DuckDB: one cursor per thread).
+
+        Valid while the unit of work it was taken in lasts (for a scoped store, the app's rerun).
+        """
+        with self._state:
+            if self._con is None:
+                self._con = self._open()
+            return self._con.cursor()
 
     def close(self) -> None:
-        with self._lock:
-            self._con.close()
+        with self._lock, self._state:
+            self._release()
         _STORES.pop(str(self.path.resolve()), None)
 
     @contextmanager
-    def transaction(self) -> Iterator[Cursor]:
-        """One write: under the lock, in one transaction, bumping the data version on commit."""
-        with self._lock:
-            cur = self._con.cursor()
+    def transaction(self, *, ledger: bool = True) -> Iterator[Cursor]:
+        """One write: under the lock, in one transaction, bumping the data version on commit.
+
+        `ledger=False` for writes no figure depends on (accounts, sign-in events): the data version
+        and invoice_paid are left alone, so the caches of every session stay warm.
+        """
+        with self.hold(), self._lock:
+            cur = self._con.cursor()  # type: ignore[union-attr]
             cur.execute("BEGIN TRANSACTION")
             try:
                 yield cur
-                refresh_invoice_paid(cur)
-                cur.execute(
-                    "UPDATE meta SET value = CAST(CAST(value AS BIGINT) + 1 AS VARCHAR) WHERE key = 'data_version'"
-                )
+                if ledger:
+                    refresh_invoice_paid(cur)
+                    cur.execute(
+                        "UPDATE meta SET value = CAST(CAST(value AS BIGINT) + 1 AS VARCHAR) WHERE key = 'data_version'"
+                    )
                 cur.execute("COMMIT")
-            except BaseException:
-                cur.execute("ROLLBACK")
+            except BaseException as exc:
+                self._abort(cur)
+                error = connection.classify(exc, self.path) if isinstance(exc, duckdb.Error) else None
+                if error is not None:
+                    raise error from None
                 raise
             finally:
                 cur.close()
+
+    def _abort(self, cur: Cursor) -> None:
+        try:
+            cur.execute("ROLLBACK")
+        except duckdb.Error:  # a fatal error (a full disk) invalidated the database: reopen next time
+            with self._state:
+                self._release()
 
     # --- meta ------------------------------------------------------------------------------
     def meta(self, key: str, default: str | None = None) -> str | None:
@@ -148,33 +220,37 @@ class Store:
         return rows[0][0] == 0
 
     # --- schema ----------------------------------------------------------------------------
-    def _migrate(self) -> None:
-        with self._lock:
-            cur = self._con.cursor()
-            cur.execute("CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)")
-            rows = cur.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchall()
-            current = int(rows[0][0]) if rows else 0
-            for version in sorted(v for v in MIGRATIONS if v > current):
-                cur.execute("BEGIN TRANSACTION")
-                for statement in MIGRATIONS[version]:
-                    cur.execute(statement)
-                set_meta(cur, "schema_version", str(version))
-                cur.execute("COMMIT")
-            cur.execute("INSERT OR IGNORE INTO meta VALUES ('data_version', '0')")
+    def _migrate(self, con: duckdb.DuckDBPyConnection) -> None:
+        """Bring the file to SCHEMA_VERSION, invoice_paid up to date and the macros in (once per process)."""
+        cur = con.cursor()
+        cur.execute("CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)")
+        rows = cur.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchall()
+        current = int(rows[0][0]) if rows else 0
+        for version in sorted(v for v in MIGRATIONS if v > current):
             cur.execute("BEGIN TRANSACTION")
-            refresh_invoice_paid(cur)
+            for statement in MIGRATIONS[version]:
+                cur.execute(statement)
+            set_meta(cur, "schema_version", str(version))
             cur.execute("COMMIT")
-            for path in sorted(MACROS_DIR.glob("*.sql")):
-                cur.execute(path.read_text(encoding="utf-8"))
-            cur.close()
+        cur.execute("INSERT OR IGNORE INTO meta VALUES ('data_version', '0')")
+        cur.execute("BEGIN TRANSACTION")
+        refresh_invoice_paid(cur)
+        cur.execute("COMMIT")
+        for path in sorted(MACROS_DIR.glob("*.sql")):
+            cur.execute(path.read_text(encoding="utf-8"))
+        cur.close()
 
 
 _STORES: dict[str, Store] = {}
 _STORES_LOCK = threading.Lock()
 
 
-def open_store(path: str | Path | None = None) -> Store:
-    """The process-wide Store of `path` (default: config storage.path or ENCOURS_DB)."""
+def open_store(path: str | Path | None = None, *, create: bool = True, scoped: bool = False) -> Store:
+    """The process-wide Store of `path` (default: config storage.path or ENCOURS_DB).
+
+    `create=False`: a missing file is StorageError storage.missing rather than a new workspace.
+    `scoped=True`: the file is released between units of work (the app, sharing it with the CLI).
+    """
     if path is None:
         from riskcore import config
 
@@ -182,7 +258,7 @@ def open_store(path: str | Path | None = None) -> Store:
     key = str(Path(path).resolve())
     with _STORES_LOCK:
         if key not in _STORES:
-            _STORES[key] = Store(path)
+            _STORES[key] = Store(path, create=create, scoped=scoped)
         return _STORES[key]
 
 
@@ -301,7 +377,10 @@ def write_ledger(cur: Cursor, frames: dict[str, pd.DataFrame], *, replace: bool 
 
 
 def clear_ledger(cur: Cursor) -> None:
-    """Remove every ledger row, decision, import and collections record (the workspace becomes empty)."""
+    """Remove every ledger row, decision, import and collections record (the workspace becomes empty).
+
+    Users and the audit log stay: a destructive action is itself audited, and the history it
+    removes is in the backup taken before it (riskcore.access.workspace)."""
     for table in (*schema.LEDGER_TABLES, schema.LIMIT_DECISIONS, schema.IMPORTS, *schema.COLLECTION_TABLES):
         cur.execute(f"DELETE FROM {table.name}")
     set_meta(cur, "dataset", "empty")

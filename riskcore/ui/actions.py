@@ -12,10 +12,8 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 import streamlit as st
 
-from riskcore.access import auth
 from riskcore.errors import EncoursError
 from riskcore.i18n import t
-from riskcore.storage.store import clear_ledger
 from riskcore.ui.fmt import literal
 
 if TYPE_CHECKING:
@@ -113,32 +111,39 @@ def show_last_report(ctx: Context) -> None:
                     st.text("\n".join(line.strip() for line in lines))
 
 
-def load_demo(ctx: Context) -> None:
-    """Replace the workspace with the demo ledger (admin only)."""
+def load_demo(ctx: Context, confirm: str | None) -> None:
+    """Replace the workspace with the demo ledger (riskcore checks the right, the name typed, backs up)."""
     from riskcore import demo
 
     try:
-        auth.require(ctx.user, "manage_workspace")
         with st.spinner(ctx.t("data.loading_demo"), show_time=True):
-            demo.load_demo(ctx.store)
+            saved, _ = demo.replace_with_demo(ctx.store, ctx.user, confirm)
     except EncoursError as exc:
         _fail(ctx, exc)
         return
-    flash("success", ctx.t("data.demo_loaded"))
-    st.rerun()
+    _done_destructive(ctx, "data.demo_loaded", saved)
 
 
-def clear_workspace(ctx: Context) -> None:
-    """Delete every ledger row, decision and import record (admin only)."""
+def clear_workspace(ctx: Context, confirm: str | None) -> None:
+    """Delete every ledger row, decision and import record (riskcore: admin, name typed, backup first)."""
+    from riskcore.access import workspace
+
     try:
-        auth.require(ctx.user, "manage_workspace")
-        with ctx.store.transaction() as cur:
-            clear_ledger(cur)
+        saved = workspace.clear(ctx.store, ctx.user, confirm)
     except EncoursError as exc:
         _fail(ctx, exc)
         return
     st.session_state.pop(_REPORT, None)
-    flash("success", ctx.t("data.cleared"))
+    _done_destructive(ctx, "data.cleared", saved)
+
+
+def _done_destructive(ctx: Context, key: str, saved: object) -> None:
+    for widget in ("data.demo_confirm", "data.clear_confirm"):
+        st.session_state.pop(widget, None)
+    message = ctx.t(key)
+    if saved:
+        message += "  \n" + ctx.t("data.backup_saved", file=literal(str(saved)))
+    flash("success", message)
     st.rerun()
 
 
@@ -239,9 +244,8 @@ def retrain(ctx: Context) -> None:
     from riskcore.credit import model
 
     try:
-        auth.require(ctx.user, "manage_workspace")
         with st.status(ctx.t("model.training"), expanded=False) as status:
-            card = model.fit_model(ctx.store, ctx.as_of, force=True)
+            card = model.retrain(ctx.store, ctx.user, ctx.as_of)
             status.update(label=ctx.t("model.trained"), state="complete")
     except EncoursError as exc:
         _fail(ctx, exc)

@@ -23,7 +23,7 @@ from riskcore.credit import limits
 from riskcore.credit import scores as credit_scores
 from riskcore.dunning import portfolio
 from riskcore.receivables import kpi, ledger, legal
-from riskcore.receivables.filters import Filters
+from riskcore.receivables.filters import Filters, require_client
 from riskcore.storage.store import last_date as _last_date
 from riskcore.storage.store import open_store
 
@@ -108,8 +108,15 @@ def _client_names(db: str, version: int) -> dict[str, str]:
 
 
 def client_names(ctx: Context) -> dict[str, str]:
-    """Every client's name by id (the id when it has none), in name order, for pickers and labels."""
-    return _client_names(ctx.db, ctx.version)
+    """Every client's name by id (the id when it has none), in name order, for pickers and labels.
+
+    A sales rep's list holds their own clients only (ctx.filters carries their scope).
+    """
+    names = _client_names(ctx.db, ctx.version)
+    if not ctx.user.own_clients_only:
+        return names
+    own = set(read(ctx, ledger.client_ids, ctx.filters))
+    return {k: v for k, v in names.items() if k in own}
 
 
 def import_history(ctx: Context) -> pd.DataFrame:
@@ -220,6 +227,8 @@ def limit_history(ctx: Context, client_id: str | None = None) -> pd.DataFrame:
 
 
 def client_profile(ctx: Context, client_id: str) -> dict:
+    """One client's identity; PermissionDenied first when the reader may not see that client."""
+    require_client(open_store(ctx.db).cursor(), ctx.user, client_id)
     return read(ctx, ledger.client_profile, client_id)
 
 

@@ -65,7 +65,7 @@ def worklist_filters(ctx: Context, work: pd.DataFrame, *, key: str) -> pd.DataFr
 
     A collector or a sales rep opens on their own steps (their name as the owner).
     """
-    mine = ctx.user.name if ctx.user.role in ("collector", "sales_rep") else ANY
+    mine = ctx.user.ledger_name if ctx.user.role in ("collector", "sales_rep") else ANY
     people = sorted({n for n in work["owner_name"].dropna()} | ({mine} - {ANY}))
     owners = [*sorted(set(work["owner"].dropna())), *people]
     cols = st.columns([3, 2, 2, 2, 2])
@@ -190,7 +190,7 @@ def alerts_table(ctx: Context, d: Day, client_ids: Sequence[str] | None, *, key:
 def sales_rep_of(ctx: Context, d: Day) -> str | None:
     """Whose clients "My clients" shows: a sales rep's own; anyone else picks a rep."""
     if ctx.user.role == "sales_rep":
-        return ctx.user.name
+        return ctx.user.ledger_name
     reps = sorted(set(d.clients["sales_rep"].dropna()))
     if not reps:
         return None

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 import streamlit as st
 
+from riskcore import config
 from riskcore.credit import limits
 from riskcore.i18n import fmt_amount, fmt_date, fmt_number
 from riskcore.ui import actions, tables
@@ -160,22 +161,30 @@ def workspace_panel(ctx: Context, counts: dict[str, int]) -> None:
         column.metric(ctx.t(f"data.count.{table}"), fmt_number(n, ctx.lang), border=True)
     st.caption(ctx.t("data.is_demo") if ctx.store.is_demo() else ctx.t("data.is_own"))
     allowed = ctx.user.can("manage_workspace")
+    own_data = not ctx.store.is_demo() and not ctx.store.is_empty()
+    name = config.get().app.workspace_name
     left, right = st.columns(2)
     with left.container(border=True):
         st.markdown(ctx.t("data.demo_help"))
+        typed_demo = None
+        if own_data:  # the demo over the user's own data: confirmed by the workspace's name
+            typed_demo = st.text_input(
+                ctx.t("data.type_name", name=literal(name)), key="data.demo_confirm", disabled=not allowed
+            )
         if st.button(ctx.t("data.load_demo"), key="data.load_demo", disabled=not allowed, icon=":material/science:"):
-            actions.load_demo(ctx)
+            actions.load_demo(ctx, typed_demo)
     with right.container(border=True):
         st.markdown(ctx.t("data.clear_help"))
-        sure = st.checkbox(ctx.t("data.clear_confirm"), key="data.clear_confirm", disabled=not allowed)
+        typed = st.text_input(ctx.t("data.type_name", name=literal(name)), key="data.clear_confirm", disabled=not allowed)
         clear = st.button(
             ctx.t("data.clear"),
             key="data.clear",
             type="primary",
-            disabled=not (allowed and sure),
+            disabled=not (allowed and typed),
             icon=":material/delete_forever:",
         )
         if clear:
-            actions.clear_workspace(ctx)
+            actions.clear_workspace(ctx, typed)
+    st.caption(ctx.t("data.backup_note", folder=literal(str(config.get().backups_path))))
     if not allowed:
         st.caption(ctx.t("data.role_needed", role=ctx.t(f"role.{ctx.user.role}")))

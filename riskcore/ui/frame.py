@@ -15,9 +15,10 @@ from dataclasses import fields
 import streamlit as st
 
 from riskcore import config
-from riskcore.access.auth import DEMO_USERS, PERSONAL_ROLES, User, configured_user, demo_user
+from riskcore.access import users
+from riskcore.access.auth import DEMO_USERS, PERSONAL_ROLES, User, demo_user
 from riskcore.i18n import LANGUAGES, default_language, t
-from riskcore.receivables.filters import DIMENSIONS, Filters
+from riskcore.receivables.filters import DIMENSIONS, Filters, visible_to
 from riskcore.storage.store import Store
 from riskcore.ui import cached
 from riskcore.ui.context import Context
@@ -72,8 +73,7 @@ def _person(store: Store, role: str, lang: str) -> str | None:
 
 def _user(store: Store, lang: str) -> User:
     """Demo mode: the "view as" switch; with configured users, the signed-in person or a stop."""
-    cfg = config.get()
-    if cfg.demo_mode:
+    if users.count(store.cursor()) == 0:
         # Re-set the role when the language changes: otherwise the browser keeps showing the role's
         # name in the previous language (the widget keeps its key, so its value is not re-sent).
         role = st.session_state.get("sidebar.view_as") or st.session_state.get("_encours_role") or "admin"
@@ -89,11 +89,7 @@ def _user(store: Store, lang: str) -> User:
         )
         st.session_state["_encours_role"] = role  # a plain key: it survives page switches
         return demo_user(role, _person(store, role, lang))
-    email = st.user.get("email") if st.user else None
-    user = configured_user(email)
-    if user is not None:
-        return user
-    st.error(t("ui.sidebar.not_signed_in", lang))
+    st.error(t("ui.sidebar.not_signed_in", lang))  # SIGN-IN GATE: replaced by riskcore.ui.signin
     st.stop()
     raise AssertionError  # st.stop() does not return
 
@@ -154,7 +150,7 @@ def render(store: Store) -> Context:
         head.badge(t("ui.sidebar.demo_badge", lang), icon=":material/science:", color="orange")
     user = _user(store, lang)
     as_of = _as_of(store, version, lang)
-    filters = _filters(store, version, lang)
+    filters = visible_to(user, _filters(store, version, lang))  # a sales rep: their own clients only
     return Context(store=store, version=version, lang=lang, user=user, as_of=as_of, filters=filters)
 
 

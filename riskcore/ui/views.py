@@ -12,7 +12,7 @@ import pandas as pd
 from riskcore import i18n
 from riskcore.credit import limits
 from riskcore.receivables.breakdowns import DOUBTFUL_STATUSES  # litigation, collective procedure
-from riskcore.receivables.filters import NO_FILTERS
+from riskcore.receivables.filters import NO_FILTERS, visible_to
 from riskcore.receivables.kpi import months_before
 from riskcore.reporting import charts
 from riskcore.ui import cached
@@ -213,8 +213,11 @@ def limit_rows(table: pd.DataFrame, view: str) -> pd.DataFrame:
 
 
 def unfiltered(ctx: Context) -> Context:
-    """The context without sidebar filters (a client file shows its client whatever they are)."""
-    return replace(ctx, filters=NO_FILTERS)
+    """The context without sidebar filters (a client file shows its client whatever they are).
+
+    The reader's own scope stays: a sales rep still reads their own clients only.
+    """
+    return replace(ctx, filters=visible_to(ctx.user, NO_FILTERS))
 
 
 def client_row(ctx: Context, client_id: str) -> pd.Series:

@@ -1,0 +1,1 @@
+INSERT INTO users VALUES ($name, $role, $person, $hash, false, $now, $now)
