@@ -18,7 +18,16 @@ from riskcore.storage import store as store_mod
 from riskcore.storage.store import Cursor
 
 COLUMNS = [
-    "audit_id", "at_utc", "user_name", "role", "action", "entity", "entity_id", "before_json", "after_json", "reason",
+    "audit_id",
+    "at_utc",
+    "user_name",
+    "role",
+    "action",
+    "entity",
+    "entity_id",
+    "before_json",
+    "after_json",
+    "reason",
     "source",
 ]
 

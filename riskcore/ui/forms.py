@@ -175,7 +175,9 @@ def workspace_panel(ctx: Context, counts: dict[str, int]) -> None:
             actions.load_demo(ctx, typed_demo)
     with right.container(border=True):
         st.markdown(ctx.t("data.clear_help"))
-        typed = st.text_input(ctx.t("data.type_name", name=literal(name)), key="data.clear_confirm", disabled=not allowed)
+        typed = st.text_input(
+            ctx.t("data.type_name", name=literal(name)), key="data.clear_confirm", disabled=not allowed
+        )
         clear = st.button(
             ctx.t("data.clear"),
             key="data.clear",

@@ -152,7 +152,9 @@ def test_a_workspace_of_schema_version_1_gets_the_totals_on_open(tmp_path):
     con.close()
     store = Store(path)
     try:
-        assert store.meta("schema_version") == "5"  # migrations 2 (invoice_paid), 3 (collections), 4 (e-mail), 5 (access) ran
+        assert (
+            store.meta("schema_version") == "5"
+        )  # migrations 2 (invoice_paid), 3 (collections), 4 (e-mail), 5 (access) ran
         # F1: 700 + 300 = 1 000, last on 01/03; F2: nothing paid. The data version does not move.
         assert kept(store) == [("F1", Decimal("1000.00"), D(2025, 3, 1)), ("F2", None, None)]
         assert store.data_version() == 7
