@@ -28,7 +28,7 @@ def backup_path(store: Store, action: str, now: dt.datetime | None = None) -> Pa
     """Where the automatic backup before `action` goes: <backups_dir>/<workspace file>-<UTC time>-<action>.duckdb."""
     now = now or audit.utc_now()
     stem = re.sub(r"[^A-Za-z0-9_.-]", "_", store.path.stem)
-    return config.get().backups_path / f"{stem}-{now:%Y%m%d-%H%M%S-%f}-before-{action}.duckdb"
+    return config.get().backups_path(store.path) / f"{stem}-{now:%Y%m%d-%H%M%S-%f}-before-{action}.duckdb"
 
 
 def prepare(store: Store, user: User, action: str, confirm: str | None) -> Path | None:

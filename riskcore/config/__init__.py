@@ -44,7 +44,7 @@ class App:
 class Storage:
     path: str = "data/encours.duckdb"
     models_dir: str = "data/models"
-    backups_dir: str = "data/backups"  # the automatic backup before a destructive action goes here
+    backups_dir: str = ""  # the automatic backups before a destructive action; empty: backups/ beside the workspace
     busy_timeout_seconds: float = 30.0  # how long a process waits for another one to release the file
 
 
@@ -162,8 +162,10 @@ class Config:
         path = Path(self.storage.models_dir)
         return path if path.is_absolute() else ROOT / path
 
-    @property
-    def backups_path(self) -> Path:
+    def backups_path(self, workspace: Path) -> Path:
+        """Where the automatic backups of `workspace` go: storage.backups_dir, else backups/ beside it."""
+        if not self.storage.backups_dir:
+            return Path(workspace).resolve().parent / "backups"
         path = Path(self.storage.backups_dir)
         return path if path.is_absolute() else ROOT / path
 
@@ -171,7 +173,7 @@ class Config:
 # --- validation ----------------------------------------------------------------------------
 
 _YAML_NAMES = {"import_": "import"}
-_MAY_BE_EMPTY = (".template", ".templates_dir", ".host", ".username", ".sender", ".iban")
+_MAY_BE_EMPTY = (".template", ".templates_dir", ".host", ".username", ".sender", ".iban", ".backups_dir")
 
 
 def _fail(key: str, value: object, expected: str) -> typing.NoReturn:

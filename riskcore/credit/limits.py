@@ -218,6 +218,32 @@ def _current_limit(cur: Cursor, client_id: str) -> tuple[bool, float | None]:
     return True, None if rows[0][0] is None else float(rows[0][0])
 
 
+def version(con: Cursor, client_id: str) -> str:
+    """The version of `client_id`'s limit an edit starts from: its last decision and its current limit.
+
+    The form keeps it when the edit starts and `propose(..., seen=...)` refuses a save made from a
+    version that has moved since (someone else's decision, or an import changing the limit).
+    """
+    last, limit = store_mod.rows(con, "limit_version", c=client_id)[0]
+    return f"{int(last)}:{'' if limit is None else f'{float(limit):.2f}'}"
+
+
+def _refuse_lost_update(cur: Cursor, client_id: str, seen: str) -> None:
+    """DecisionError limits.conflict when the limit's version is not `seen`, naming the latest change."""
+    if version(cur, client_id) == seen:
+        return
+    who, when = None, None
+    for row in _decisions(cur, client_id=client_id).itertuples():  # the most recent proposal or decision
+        for by, at in ((row.proposed_by, row.proposed_at), (row.decided_by, row.decided_at)):
+            if pd.notna(at) and (when is None or at > when):
+                who, when = by, at
+    imports = store_mod.rows(cur, "limit_last_import")
+    if imports and imports[0][1] is not None and (when is None or imports[0][1] > when):
+        who, when = imports[0]  # an import of the clients file set the limit since
+    at = pd.Timestamp(when).strftime("%Y-%m-%d %H:%M") if when is not None else "?"
+    raise DecisionError("limits.conflict", client=client_id, user=who or "?", at=at)
+
+
 def _refuse_over_hold(
     cur: Cursor, client_id: str, previous: float | None, new_limit: float, as_of: dt.date | None
 ) -> None:
@@ -242,8 +268,12 @@ def propose(
     reason: str,
     suggested_limit: float | None = None,
     as_of: dt.date | None = None,
+    seen: str | None = None,
 ) -> Decision:
     """Record a proposed limit; applied at once when within the threshold and the user may apply it.
+
+    `seen`: the `version` the edit started from; when the limit moved since (another person's decision,
+    an import), the save is refused with DecisionError limits.conflict naming who changed it and when.
 
     A client on credit hold at `as_of` (None: as things stand) cannot have its limit raised above its
     outstanding: DecisionError limits.on_hold.
@@ -259,6 +289,8 @@ def propose(
         exists, previous = _current_limit(cur, client_id)
         if not exists:
             raise DecisionError("limits.unknown_client", client=client_id)
+        if seen is not None:
+            _refuse_lost_update(cur, client_id, seen)
         _refuse_over_hold(cur, client_id, previous, new_limit, as_of)
         applied = user.can("apply_limit") and not needs_approval(previous, new_limit)
         decision_id = store_mod.next_value(cur, "decision_seq")

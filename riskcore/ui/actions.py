@@ -150,12 +150,19 @@ def _done_destructive(ctx: Context, key: str, saved: object) -> None:
 # --- credit limits and dunning ---------------------------------------------------------------
 
 
-def propose_limit(ctx: Context, client_id: str, new_limit: float, reason: str, suggested: float | None) -> None:
-    """limits.propose: applied at once within the threshold, else queued for a second person."""
+def propose_limit(
+    ctx: Context, client_id: str, new_limit: float, reason: str, suggested: float | None, seen: str | None = None
+) -> None:
+    """limits.propose: applied at once within the threshold, else queued for a second person.
+
+    `seen`: the limit's version when the edit started; a change made since by someone else refuses the save.
+    """
     from riskcore.credit import limits
 
     try:
-        decision = limits.propose(ctx.store, ctx.user, client_id, float(new_limit), reason, suggested_limit=suggested)
+        decision = limits.propose(
+            ctx.store, ctx.user, client_id, float(new_limit), reason, suggested_limit=suggested, seen=seen
+        )
     except EncoursError as exc:
         _fail(ctx, exc)
         return

@@ -73,8 +73,13 @@ def limit_form(
     if limits.needs_approval(current, new_limit):
         st.info(ctx.t("limits.needs_approval"), icon=":material/how_to_reg:")
     allowed = ctx.user.can("propose_limit")
+    # The version of the limit this edit started from: a save after someone else changed it is refused.
+    seen_key = f"_encours_limit_seen.{key}.{chosen}"
+    if seen_key not in st.session_state:
+        st.session_state[seen_key] = limits.version(ctx.store.cursor(), chosen)
     if st.button(ctx.t("limits.submit"), key=f"{key}.submit", type="primary", disabled=not allowed):
-        actions.propose_limit(ctx, chosen, new_limit, reason, suggested)
+        seen = st.session_state.pop(seen_key)  # saved or refused, the next edit starts from the new version
+        actions.propose_limit(ctx, chosen, new_limit, reason, suggested, seen=seen)
     if not allowed:
         st.caption(ctx.t("data.role_needed", role=ctx.t(f"role.{ctx.user.role}")))
 
@@ -187,6 +192,6 @@ def workspace_panel(ctx: Context, counts: dict[str, int]) -> None:
         )
         if clear:
             actions.clear_workspace(ctx, typed)
-    st.caption(ctx.t("data.backup_note", folder=literal(str(config.get().backups_path))))
+    st.caption(ctx.t("data.backup_note", folder=literal(str(config.get().backups_path(ctx.store.path)))))
     if not allowed:
         st.caption(ctx.t("data.role_needed", role=ctx.t(f"role.{ctx.user.role}")))
