@@ -11,7 +11,8 @@ widgets.require_data(ctx)
 
 with widgets.guard(ctx):
     day = cached.collections_day(ctx)
-    collect.kpi_cards(ctx, day)
+    if not ctx.user.own_clients_only:  # the team's figures: riskcore refuses them to a sales rep
+        collect.kpi_cards(ctx, day)
 
     st.subheader(ctx.t("collect.worklist"))
     st.caption(ctx.t("collect.worklist_help"))
@@ -23,5 +24,6 @@ with widgets.guard(ctx):
     st.subheader(ctx.t("collect.record"))
     recording.record_form(ctx, day, selected, key="collect.record")
 
-    st.subheader(ctx.t("collect.figures"))
-    collect.kpi_tables(ctx, day)
+    if not ctx.user.own_clients_only:  # the team's figures: riskcore refuses them to a sales rep
+        st.subheader(ctx.t("collect.figures"))
+        collect.kpi_tables(ctx, day)

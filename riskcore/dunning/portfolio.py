@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import tempfile
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pandas as pd
@@ -21,8 +21,9 @@ from riskcore.dunning import worklist as wl
 from riskcore.dunning.mail import batch_zip
 from riskcore.dunning.promises import BROKEN, PENDING
 from riskcore.dunning.scenario import ACTION_LEVELS
+from riskcore.receivables.filters import keep_visible
 from riskcore.storage import store as store_mod
-from riskcore.storage.store import Store
+from riskcore.storage.store import Cursor, Store
 
 ALERT_DAYS = 7  # "this week": the alerts of the seven days up to the as-of date
 ALERT_KINDS = ("formal_notice", "credit_hold", "broken_promise")
@@ -62,6 +63,21 @@ def day(store: Store, as_of: dt.date) -> Day:
         wl.profiles(clients.reset_index(drop=True), ledger).to_numpy(), index=clients["client_id"].to_numpy()
     )
     return Day(as_of, clients, ledger, work, disputes, events, profiles)
+
+
+def visible(con: Cursor, d: Day, user: User) -> Day:
+    """`d` as `user` may read it: for a sales rep, their own clients only (riskcore.receivables.filters)."""
+    if not user.own_clients_only:
+        return d
+    clients = keep_visible(con, user, d.clients)
+    return replace(
+        d,
+        clients=clients,
+        work=keep_visible(con, user, d.work),
+        disputes=keep_visible(con, user, d.disputes),
+        events=keep_visible(con, user, d.events),
+        profiles=d.profiles[d.profiles.index.isin(clients["client_id"])],
+    )
 
 
 def board(d: Day, sales_rep: str | None = None, client_ids: Iterable[str] | None = None) -> pd.DataFrame:
@@ -130,6 +146,12 @@ def alerts(d: Day, client_ids: Iterable[str] | None = None) -> pd.DataFrame:
 def figures(store: Store, d: Day) -> dict:
     """The collection KPIs of the day (kpis.collection_figures) and the dunning coverage."""
     return kpis.collection_figures(store.cursor(), d.as_of, d.work, d.ledger)
+
+
+def require_team_figures(user: User) -> None:
+    """The team's collection figures (every collector's CEI, the whole backlog) are read with `view`, not
+    `view_own`: a sales rep reads their own clients' worklist, not the team's figures (PermissionDenied)."""
+    require(user, "view")
 
 
 def letters_of(store: Store, d: Day, client_ids: Iterable[str]) -> list[letters.Letter]:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields, replace
 
+import pandas as pd
+
 from riskcore.access.auth import User, require
 from riskcore.errors import PermissionDenied
 from riskcore.storage import store
@@ -65,3 +67,12 @@ def require_client(con: Cursor, user: User, client_id: str) -> None:
     owner = store.rows(con, "client_sales_rep", client=client_id)
     if not owner or owner[0][0] != user.ledger_name:
         raise PermissionDenied("auth.not_your_client", user=user.name, client=client_id)
+
+
+def keep_visible(con: Cursor, user: User, frame: pd.DataFrame, column: str = "client_id") -> pd.DataFrame:
+    """The rows of `frame` whose `column` is a client `user` may read (all of them unless a sales rep)."""
+    require_view(user)
+    if not user.own_clients_only:
+        return frame
+    own = {r[0] for r in store.rows(con, "ledger_client_ids", **visible_to(user).params())}
+    return frame[frame[column].isin(own)]

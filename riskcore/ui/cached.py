@@ -23,7 +23,7 @@ from riskcore.credit import limits
 from riskcore.credit import scores as credit_scores
 from riskcore.dunning import portfolio
 from riskcore.receivables import kpi, ledger, legal
-from riskcore.receivables.filters import Filters, require_client
+from riskcore.receivables.filters import Filters, keep_visible, require_client
 from riskcore.storage.store import last_date as _last_date
 from riskcore.storage.store import open_store
 
@@ -216,11 +216,11 @@ def clients(ctx: Context) -> pd.DataFrame:
 
 
 def pending_decisions(ctx: Context) -> pd.DataFrame:
-    return read(ctx, limits.pending)
+    return keep_visible(open_store(ctx.db).cursor(), ctx.user, read(ctx, limits.pending))
 
 
 def limit_history(ctx: Context, client_id: str | None = None) -> pd.DataFrame:
-    return read(ctx, limits.history, client_id=client_id)
+    return keep_visible(open_store(ctx.db).cursor(), ctx.user, read(ctx, limits.history, client_id=client_id))
 
 
 # --- one client ------------------------------------------------------------------------------
@@ -244,8 +244,9 @@ def disputes(ctx: Context, client_id: str) -> pd.DataFrame:
 
 
 def collections_day(ctx: Context) -> portfolio.Day:
-    """The worklist, promises, holds and disputes at the as-of date (read once per data version)."""
-    return read_store(ctx, portfolio.day, ctx.as_of)
+    """The worklist, promises, holds and disputes at the as-of date (read once per data version), as the
+    reader may see it (a sales rep: their own clients)."""
+    return portfolio.visible(open_store(ctx.db).cursor(), read_store(ctx, portfolio.day, ctx.as_of), ctx.user)
 
 
 @st.cache_resource(show_spinner=False, max_entries=_MAX)
@@ -255,5 +256,6 @@ def _figures(db: str, version: int, as_of: dt.date) -> dict:
 
 
 def collection_figures(ctx: Context) -> dict:
-    """kpis.collection_figures of the day's worklist (cached like the day itself)."""
+    """kpis.collection_figures of the day's worklist (cached like the day itself); team readers only."""
+    portfolio.require_team_figures(ctx.user)
     return _figures(ctx.db, ctx.version, ctx.as_of)

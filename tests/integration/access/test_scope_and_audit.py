@@ -140,3 +140,16 @@ def test_audit_rows_carry_utc_time_user_role_and_source(workspace):
     assert row["reason"] == "growth"
     with pytest.raises(PermissionDenied):
         audit.read(workspace.cursor(), User("cfo", "viewer"))  # the log is an admin's read
+
+
+def test_a_sales_rep_reads_the_collections_day_of_their_own_clients_only(workspace):
+    from riskcore.dunning import portfolio
+
+    day = portfolio.day(workspace, AS_OF)
+    assert sorted(day.clients["client_id"]) == ["A", "B"]
+    hers = portfolio.visible(workspace.cursor(), day, ALICE)
+    assert hers.clients["client_id"].tolist() == ["A"]
+    assert set(hers.work["client_id"]) <= {"A"} and list(hers.profiles.index) == ["A"]
+    assert portfolio.visible(workspace.cursor(), day, CLI_USER) is day  # anyone else: the whole day
+    with pytest.raises(PermissionDenied):
+        portfolio.require_team_figures(ALICE)  # every collector's CEI is not hers to read
