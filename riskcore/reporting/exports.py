@@ -34,6 +34,7 @@ import pandas as pd
 import xlsxwriter
 
 from riskcore import config
+from riskcore.access.auth import User, require
 from riskcore.i18n import fmt_amount, fmt_number
 
 AMOUNTS = frozenset({
@@ -322,3 +323,15 @@ def xlsx_bytes(
     buffer = io.BytesIO()
     write_sheets(buffer, [Sheet(sheet, frame, headers or {}, kinds or {})], lang)
     return buffer.getvalue()
+
+
+def for_user(user: User, fmt: str, frame: pd.DataFrame, lang: str, **options: object) -> bytes:
+    """A download of `frame` for `user` (the `export` permission): "csv" or "xlsx" (`sheet=` its sheet name).
+
+    The frame is what the user reads (a sales rep's is already their own clients only).
+    """
+    require(user, "export")
+    if fmt == "csv":
+        return csv_bytes(frame, lang, **options)  # type: ignore[arg-type]
+    sheet = str(options.pop("sheet", "export"))
+    return xlsx_bytes(frame, sheet, lang, **options)  # type: ignore[arg-type]

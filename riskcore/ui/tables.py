@@ -201,14 +201,16 @@ def exports(ctx: Context, frame: pd.DataFrame, columns: Sequence[str], *, name: 
     Both files come from riskcore.reporting.exports, as the CLI's: neutralised formulas, cents, typed cells.
     """
     columns = [c for c in columns if c in frame.columns]
+    if not ctx.user.can("export"):
+        return  # riskcore.reporting.exports.for_user refuses it anyway
 
     def csv_file() -> bytes:  # built on click only: a large ledger's export costs nothing until asked
         table, headers = exports_of(ctx, frame, columns)
-        return csv_bytes(table, ctx.lang, headers=headers)
+        return exporting.for_user(ctx.user, "csv", table, ctx.lang, headers=headers)
 
     def xlsx_file() -> bytes:
         table, headers = exports_of(ctx, frame, columns)
-        return xlsx_bytes(table, name, ctx.lang, headers=headers)
+        return exporting.for_user(ctx.user, "xlsx", table, ctx.lang, sheet=name, headers=headers)
 
     left, right, _ = st.columns([1, 1, 4])
     left.download_button(

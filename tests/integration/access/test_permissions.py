@@ -7,6 +7,7 @@ import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from conftest import AS_OF
 
@@ -18,6 +19,7 @@ from riskcore.dunning import daily, records
 from riskcore.errors import PermissionDenied
 from riskcore.ingest import import_files
 from riskcore.receivables import filters
+from riskcore.reporting import exports
 
 ROLES = ("viewer", "sales_rep", "collector", "credit_manager", "admin")
 NAME = "Encours"  # config app.workspace_name: the typed confirmation of destructive actions
@@ -66,6 +68,8 @@ READS: list[tuple[str, str, Callable]] = [
     ("audit.read", "audit", lambda s, u, tmp: audit.read(s.cursor(), u)),
     ("users.listing", "manage_users", lambda s, u, tmp: users.listing(s.cursor(), u)),
     ("daily.write_letters", "letters", lambda s, u, tmp: daily.write_letters(u, [], tmp / "letters.zip")),
+    ("exports.for_user csv", "export", lambda s, u, tmp: exports.for_user(u, "csv", pd.DataFrame({"a": [1]}), "en")),
+    ("exports.for_user xlsx", "export", lambda s, u, tmp: exports.for_user(u, "xlsx", pd.DataFrame({"a": [1]}), "en")),
 ]
 
 
