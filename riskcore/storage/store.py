@@ -17,18 +17,25 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from functools import cache
 from pathlib import Path
 
 import duckdb
-import numpy as np
 import pandas as pd
 
 from riskcore.errors import StorageError
 from riskcore.storage import connection, schema
+from riskcore.storage.queries import (  # noqa: F401 (re-exported: callers write store.query(...))
+    arrays,
+    query,
+    registered,
+    relation,
+    rows,
+    run,
+    statement,
+    value,
+)
 
 Cursor = duckdb.DuckDBPyConnection
-PACKAGE_DIR = Path(__file__).resolve().parent.parent
 MACROS_DIR = Path(__file__).parent / "macros"
 SCHEMA_VERSION = 5
 SEQUENCES = ("import_seq", "decision_seq", "audit_seq")
@@ -127,8 +134,11 @@ class Store:
         if not self._migrated:
             try:
                 self._migrate(con)
-            except BaseException:
+            except BaseException as exc:
                 con.close()
+                error = connection.classify(exc, self.path)  # a truncated file fails on its first read
+                if error is not None:
+                    raise error from None
                 raise
             self._migrated = True
         return con
@@ -204,8 +214,8 @@ class Store:
 
     # --- meta ------------------------------------------------------------------------------
     def meta(self, key: str, default: str | None = None) -> str | None:
-        rows = self.cursor().execute("SELECT value FROM meta WHERE key = $key", {"key": key}).fetchall()
-        return rows[0][0] if rows else default
+        found = self.cursor().execute("SELECT value FROM meta WHERE key = $key", {"key": key}).fetchall()
+        return found[0][0] if found else default
 
     def data_version(self) -> int:
         return int(self.meta("data_version", "0") or 0)
@@ -214,22 +224,22 @@ class Store:
         return self.meta("dataset") == "demo"
 
     def is_empty(self) -> bool:
-        rows = (
+        found = (
             self.cursor().execute("SELECT (SELECT count(*) FROM invoices) + (SELECT count(*) FROM clients)").fetchall()
         )
-        return rows[0][0] == 0
+        return found[0][0] == 0
 
     # --- schema ----------------------------------------------------------------------------
     def _migrate(self, con: duckdb.DuckDBPyConnection) -> None:
         """Bring the file to SCHEMA_VERSION, invoice_paid up to date and the macros in (once per process)."""
         cur = con.cursor()
         cur.execute("CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)")
-        rows = cur.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchall()
-        current = int(rows[0][0]) if rows else 0
+        found = cur.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchall()
+        current = int(found[0][0]) if found else 0
         for version in sorted(v for v in MIGRATIONS if v > current):
             cur.execute("BEGIN TRANSACTION")
-            for statement in MIGRATIONS[version]:
-                cur.execute(statement)
+            for sql in MIGRATIONS[version]:
+                cur.execute(sql)
             set_meta(cur, "schema_version", str(version))
             cur.execute("COMMIT")
         cur.execute("INSERT OR IGNORE INTO meta VALUES ('data_version', '0')")
@@ -259,11 +269,13 @@ def open_store(path: str | Path | None = None, *, create: bool = True, scoped: b
     with _STORES_LOCK:
         if key not in _STORES:
             _STORES[key] = Store(path, create=create, scoped=scoped)
+        elif scoped:
+            _STORES[key].scoped = True  # the app's: whoever opened it first, it now lets the file go
         return _STORES[key]
 
 
-def set_meta(cur: Cursor, key: str, value: str) -> None:
-    cur.execute("INSERT OR REPLACE INTO meta VALUES ($key, $value)", {"key": key, "value": value})
+def set_meta(cur: Cursor, key: str, text: str) -> None:
+    cur.execute("INSERT OR REPLACE INTO meta VALUES ($key, $value)", {"key": key, "value": text})
 
 
 def refresh_invoice_paid(cur: Cursor) -> None:
@@ -275,65 +287,6 @@ def refresh_invoice_paid(cur: Cursor) -> None:
     cur.execute("DELETE FROM invoice_paid")
     cur.execute(_FILL_INVOICE_PAID)
     set_meta(cur, "invoice_paid_of", fingerprint)
-
-
-@cache
-def _sql_files() -> dict[str, Path]:
-    """Every named query, riskcore/<context>/sql/<name>.sql, by name (names are unique across contexts)."""
-    files: dict[str, Path] = {}
-    for path in sorted(PACKAGE_DIR.glob("*/sql/*.sql")):
-        if path.stem in files:
-            raise RuntimeError(f"two SQL files named {path.stem}: {files[path.stem]} and {path}")
-        files[path.stem] = path
-    return files
-
-
-@cache
-def statement(name: str) -> str:
-    """The text of the named query riskcore/<context>/sql/<name>.sql."""
-    return _sql_files()[name].read_text(encoding="utf-8")
-
-
-def query(con: Cursor, name: str, /, **params: object) -> pd.DataFrame:
-    """Run the named query `name` (riskcore/<context>/sql/<name>.sql) with its $parameters bound, as a frame."""
-    return con.execute(statement(name), params).df()
-
-
-def rows(con: Cursor, name: str, /, **params: object) -> list[tuple]:
-    """Run the named query `name` with its $parameters bound; its rows as tuples."""
-    return con.execute(statement(name), params).fetchall()
-
-
-def value(con: Cursor, name: str, /, **params: object) -> object:
-    """The single value the named query `name` returns (its first column of its first row)."""
-    return rows(con, name, **params)[0][0]
-
-
-def run(con: Cursor, name: str, /, **params: object) -> None:
-    """Run the named statement `name` (a write, or a temp table) with its $parameters bound."""
-    con.execute(statement(name), params)
-
-
-def arrays(con: Cursor, name: str, /, **params: object) -> dict[str, np.ndarray]:
-    """Run the named query `name`; its columns as numpy arrays (no frame built, for the hot paths)."""
-    return con.execute(statement(name), params).fetchnumpy()
-
-
-def relation(con: Cursor, name: str, /, **params: object) -> duckdb.DuckDBPyRelation:
-    """The named query `name` as a lazy DuckDB relation, to be read in parts (`.fetchnumpy()` per chunk)."""
-    return con.sql(statement(name), params=params)
-
-
-@contextmanager
-def registered(con: Cursor, /, **frames: pd.DataFrame) -> Iterator[Cursor]:
-    """Inside the block, each frame can be read by name from SQL (`feature_sums=frame`); unregistered after."""
-    for name, frame in frames.items():
-        con.register(name, frame)
-    try:
-        yield con
-    finally:
-        for name in frames:
-            con.unregister(name)
 
 
 def row_count(con: Cursor, table: schema.Table) -> int:
@@ -388,11 +341,11 @@ def clear_ledger(cur: Cursor) -> None:
 
 def last_date(con: Cursor) -> object:
     """The last date anywhere in the ledger (the default as-of date), or None when empty."""
-    rows = con.execute(
+    found = con.execute(
         """SELECT max(d) FROM (
              SELECT max(invoice_date) AS d FROM invoices
              UNION ALL SELECT max(write_off_date) FROM invoices
              UNION ALL SELECT max(payment_date) FROM payments
              UNION ALL SELECT max(action_date) FROM dunning_actions)"""
     ).fetchall()
-    return rows[0][0]
+    return found[0][0]
