@@ -64,6 +64,8 @@ def clear(store: Store, user: User, confirm: str | None) -> Path | None:
 
 def restore(store: Store, user: User, source: Path, confirm: str | None) -> tuple[Path | None, dict[str, int]]:
     """Bring back the tables of the backup `source`; the workspace as it was is backed up first."""
+    require(user, "manage_workspace")
+    backup_mod.check(Path(source))  # a file that is not a backup is refused before anything is written
     saved = prepare(store, user, "restore", confirm)
 
     def _audit(cur) -> None:

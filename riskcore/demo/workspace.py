@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from riskcore import config
 from riskcore.access import audit, workspace
-from riskcore.access.auth import User
+from riskcore.access.auth import User, require
 from riskcore.demo.collections import assign_portfolios, replay
 from riskcore.demo.ledger import generate
 from riskcore.storage.store import Store, clear_ledger, last_date, set_meta, write_ledger
@@ -17,8 +18,6 @@ SYSTEM = User("system", "admin", source="app")
 def replace_with_demo(store: Store, user: User, confirm: str | None = None, **sizes: int) -> tuple[Path | None, dict]:
     """Load the demo as `user` asks (manage_workspace); over a workspace holding data of its own, only
     confirmed by the workspace's name and after an automatic backup. (the backup or None, load_demo's summary)"""
-    from riskcore.access.auth import require
-
     require(user, "manage_workspace")
     saved = None
     if not store.is_empty() and not store.is_demo():
@@ -39,8 +38,6 @@ def load_demo(
 
     Callers acting for a person go through replace_with_demo, which checks their right first.
     """
-    from riskcore import config
-
     defaults = config.get().demo
     seed = defaults.seed if seed is None else seed
     frames = generate(

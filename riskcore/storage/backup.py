@@ -43,7 +43,7 @@ def backup(store: Store, out: Path) -> Path:
 def _prepared_copy(source: Path) -> Path:
     """A migrated private copy of the backup `source` (refused when it is not a workspace)."""
     if not source.is_file():
-        raise StorageError("storage.missing", path=str(source))
+        raise StorageError("storage.no_backup", path=str(source))
     fd, name = tempfile.mkstemp(suffix=".duckdb", prefix="encours-restore-")
     os.close(fd)
     copy = Path(name)
@@ -62,6 +62,13 @@ def _prepared_copy(source: Path) -> Path:
         copy.unlink(missing_ok=True)
         raise
     return copy
+
+
+def check(source: Path) -> None:
+    """StorageError unless `source` is a workspace file a restore can read (checked before anything is done)."""
+    copy = _prepared_copy(Path(source))
+    copy.unlink(missing_ok=True)
+    Path(str(copy) + ".wal").unlink(missing_ok=True)
 
 
 def restore_into(store: Store, source: Path, write_extra=None) -> dict[str, int]:

@@ -153,3 +153,19 @@ def test_a_sales_rep_reads_the_collections_day_of_their_own_clients_only(workspa
     assert portfolio.visible(workspace.cursor(), day, CLI_USER) is day  # anyone else: the whole day
     with pytest.raises(PermissionDenied):
         portfolio.require_team_figures(ALICE)  # every collector's CEI is not hers to read
+
+
+def test_a_restore_from_a_file_that_is_no_backup_is_refused_before_anything_is_written(workspace, tmp_path):
+    from riskcore.errors import StorageError
+
+    text = tmp_path / "notes.txt"
+    text.write_text("not a workspace\n", encoding="utf-8")
+    with pytest.raises(StorageError) as refused:
+        ws.restore(workspace, User("root@test", "admin"), text, "Encours")
+    assert refused.value.key == "storage.not_a_backup"
+    with pytest.raises(StorageError) as missing:
+        ws.restore(workspace, User("root@test", "admin"), tmp_path / "nowhere.duckdb", "Encours")
+    assert missing.value.key == "storage.no_backup"
+    # no automatic backup was taken, no audit row written
+    assert not (workspace.path.parent / "backups").exists()
+    assert audit.read(workspace.cursor(), CLI_USER).empty

@@ -3,70 +3,55 @@
 Exit 0 on success, 2 with a one-line message on bad input, never a traceback (set
 ENCOURS_DEBUG=1 to see one for a bug). Each command parses, calls one core function and
 prints; no business logic lives here.
+
+The ledger commands live here; accounts, the audit log, backup and restore in
+riskcore.cli.access; what both share (exit codes, argument types, JSON output) in
+riskcore.cli.common, which this module re-exports as before.
 """
 
 from __future__ import annotations
 
 import argparse
-import datetime as dt
-import json
 import os
 import sys
-from collections.abc import Callable, Sequence
-from decimal import Decimal
+from collections.abc import Sequence
 from pathlib import Path
 
+from riskcore.cli import access
+from riskcore.cli.common import (
+    EXIT_BAD_INPUT,
+    EXIT_BUG,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    Command,
+    _as_of,
+    _date,
+    _json_default,
+    _positive_int,
+    _store,
+    add_command,
+    print_json,
+    records,
+)
 from riskcore.config.collections import ACTIONS
 from riskcore.errors import EncoursError
 from riskcore.i18n import default_language, t
 
-EXIT_OK, EXIT_BUG, EXIT_BAD_INPUT = 0, 1, 2
-
-
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(t("cli.bad_date", None, value=text)) from None
-
-
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        value = -1
-    if value < 0:
-        raise argparse.ArgumentTypeError(t("cli.bad_int", None, value=text))
-    return value
-
-
-def _json_default(value: object) -> object:
-    if isinstance(value, Decimal):
-        return float(value)
-    if isinstance(value, (dt.date, dt.datetime)):
-        return value.isoformat()
-    if hasattr(value, "item"):  # numpy scalars
-        return value.item()
-    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
-
-
-def print_json(obj: object) -> None:
-    print(json.dumps(obj, default=_json_default, ensure_ascii=False, indent=2))
-
-
-def _store(args: argparse.Namespace):
-    from riskcore.storage.store import open_store
-
-    return open_store(args.db)
-
-
-def _as_of(args: argparse.Namespace, store) -> dt.date:
-    from riskcore.storage.store import last_date
-
-    as_of = getattr(args, "as_of", None) or last_date(store.cursor())
-    if as_of is None:
-        raise EncoursError("cli.empty_workspace", db=str(store.path))
-    return as_of
+__all__ = [
+    "EXIT_BAD_INPUT",
+    "EXIT_BUG",
+    "EXIT_INTERRUPTED",
+    "EXIT_OK",
+    "_as_of",
+    "_date",
+    "_json_default",
+    "_positive_int",
+    "_store",
+    "build_parser",
+    "main",
+    "print_json",
+    "records",
+]
 
 
 # --- commands ----------------------------------------------------------------------------------
@@ -77,7 +62,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     from riskcore.ingest import import_files
 
     report = import_files(
-        _store(args),
+        _store(args, create=True),
         [Path(p) for p in args.files],
         kind=args.kind,
         mapping_file=Path(args.mapping) if args.mapping else None,
@@ -130,7 +115,7 @@ def cmd_score(args: argparse.Namespace) -> int:
         rows = exports.write_csv(Path(args.csv), table, args.lang)
         print(t("cli.written", args.lang, path=args.csv, rows=rows))
     elif args.json:  # a missing limit is null, not NaN (which JSON does not have)
-        print_json(table.astype(object).where(table.notna(), None).to_dict(orient="records"))
+        print_json(records(table))
     else:
         print(table.to_string(index=False))
     return EXIT_OK
@@ -163,7 +148,7 @@ def cmd_worklist(args: argparse.Namespace) -> int:
         rows = exports.write_csv(Path(args.csv), work, args.lang)
         print(t("cli.written", args.lang, path=args.csv, rows=rows))
     elif args.json:
-        print_json(work.astype(object).where(work.notna(), None).to_dict(orient="records"))
+        print_json(records(work))
     else:
         shown = work[["client_id", "name", "profile", "action", "owner", "owner_name", "overdue", "amount_at_risk"]]
         print(shown.to_string(index=False) if len(work) else t("cli.worklist_empty", args.lang))
@@ -214,9 +199,15 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     from riskcore import demo
+    from riskcore.access.auth import CLI_USER
 
-    summary = demo.load_demo(_store(args), seed=args.seed, clients=args.clients, years=args.years)
+    # an empty or demo workspace takes the demo at once; one holding its own data only with
+    # --confirm NAME, and after an automatic backup
+    sizes = {"seed": args.seed, "clients": args.clients, "years": args.years}
+    saved, summary = demo.replace_with_demo(_store(args, create=True), CLI_USER, args.confirm, **sizes)
     print(t("cli.demo_written", args.lang, **summary))
+    if saved is not None:
+        print(t("cli.backed_up_first", args.lang, path=str(saved)))
     return EXIT_OK
 
 
@@ -239,12 +230,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--lang", choices=["fr", "en"], default=default_language())
     sub = parser.add_subparsers(dest="command", required=True)
 
-    def command(name: str, func: Callable[[argparse.Namespace], int], db: bool = True) -> argparse.ArgumentParser:
-        p = sub.add_parser(name, help=t(f"cli.help_{name.replace('-', '_')}"))
-        p.set_defaults(func=func)
-        if db:
-            p.add_argument("--db", required=True, help=t("cli.help_db"))
-        return p
+    def command(name: str, func: Command, db: bool = True) -> argparse.ArgumentParser:
+        return add_command(sub, name, func, db=db)
 
     p = command("import", cmd_import)
     p.add_argument("files", nargs="+")
@@ -297,10 +284,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=_positive_int)
     p.add_argument("--clients", type=_positive_int)
     p.add_argument("--years", type=_positive_int)
+    p.add_argument("--confirm", help=t("cli.help_confirm"))
 
     p = command("bench", cmd_bench, db=False)
     p.add_argument("--invoices", type=_positive_int, default=1_000_000)
     p.add_argument("--json", action="store_true")
+
+    access.add_commands(sub)  # users, audit, backup, restore
     return parser
 
 
@@ -314,6 +304,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except EncoursError as exc:
         print(exc.message(args.lang), file=sys.stderr)
         return EXIT_BAD_INPUT
+    except KeyboardInterrupt:  # Ctrl-C (at a password prompt): stop, without a traceback
+        print(file=sys.stderr)
+        return EXIT_INTERRUPTED
     except BrokenPipeError:  # the reader stopped early (`| head`): nothing to say
         sys.stderr.close()
         return EXIT_OK
