@@ -25,6 +25,7 @@ from riskcore.cli.common import (
     EXIT_OK,
     Command,
     _as_of,
+    _at_least_one,
     _date,
     _json_default,
     _positive_int,
@@ -125,6 +126,10 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     from riskcore.credit.evaluation import evaluate
 
     store = _store(args)
+    if args.backtest:
+        return _backtest(args, store)
+    if args.split_date is None:
+        raise EncoursError("cli.split_or_backtest")
     result = evaluate(store, args.split_date, late_days=args.late_days, lang=args.lang)
     _note_assumed_terms(store, args.lang)  # so does the target: paid more than late_days after the due date
     if args.json:
@@ -135,6 +140,21 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
                 print(f"{key}: {value}")
     for warning in result.get("warnings", []):
         print(warning, file=sys.stderr)
+    return EXIT_OK
+
+
+def _backtest(args: argparse.Namespace, store) -> int:
+    from riskcore.credit import backtest
+    from riskcore.reporting import text
+
+    if args.horizon_days is not None and args.horizon_days < (args.late_days or 0):
+        raise EncoursError("cli.bad_horizon", horizon=args.horizon_days, late=args.late_days)
+    result = backtest.rolling(store, origins=args.origins, horizon_days=args.horizon_days, late_days=args.late_days)
+    _note_assumed_terms(store, args.lang)
+    if args.json:
+        print_json(result)
+    else:
+        print(text.render_backtest(result, args.lang))
     return EXIT_OK
 
 
@@ -252,8 +272,11 @@ def build_parser() -> argparse.ArgumentParser:
     out.add_argument("--csv")
 
     p = command("evaluate", cmd_evaluate)
-    p.add_argument("--split-date", type=_date, required=True)
+    p.add_argument("--split-date", type=_date)
     p.add_argument("--late-days", type=_positive_int)
+    p.add_argument("--backtest", action="store_true")
+    p.add_argument("--origins", type=_at_least_one, default=12)
+    p.add_argument("--horizon-days", type=_positive_int)
     p.add_argument("--json", action="store_true")
 
     p = command("worklist", cmd_worklist)

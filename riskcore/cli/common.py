@@ -37,6 +37,13 @@ def _positive_int(text: str) -> int:
     return value
 
 
+def _at_least_one(text: str) -> int:
+    value = _positive_int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(t("cli.bad_int_one", None, value=text))
+    return value
+
+
 def _json_default(value: object) -> object:
     if isinstance(value, Decimal):
         return float(value)

@@ -139,3 +139,52 @@ def render_legal_table(table: pd.DataFrame, as_of: dt.date, lang: str) -> str:
         amount = fmt_amount(excluded["amount"], lang, currency)
         lines += ["", t("legal.disputed_excluded", lang, invoices=excluded["invoices"], amount=amount)]
     return "\n".join(lines)
+
+
+BACKTEST_PREDICTORS = ("model", "logistic", "client_rate", "overall_rate")
+
+
+def _fig(value: object, digits: int = 3) -> str:
+    return "—" if value is None else f"{float(value):.{digits}f}"  # type: ignore[arg-type]
+
+
+def render_backtest(result: dict, lang: str) -> str:
+    """The rolling backtest (riskcore.credit.backtest.rolling) as text: pooled, then one line per origin."""
+    lines = [t("reports.backtest_title", lang, n=len(result["origins"]), horizon=result["horizon_days"],
+               late=result["late_days"])]  # fmt: skip
+    pooled = result["pooled"]
+    lines.append(t("reports.backtest_pooled", lang, n=pooled.get("n", 0), rate=_fig(pooled.get("base_rate"))))
+    header = f"{'':14}{'AUC':>8}{'Brier':>8}{'log loss':>10}{'lift 10%':>10}"
+    lines.append(header)
+    for name in BACKTEST_PREDICTORS:
+        fig = pooled["predictors"][name]
+        lines.append(
+            f"{t(f'reports.predictor_{name}', lang):14}{_fig(fig['auc']):>8}{_fig(fig['brier']):>8}"
+            f"{_fig(fig['log_loss']):>10}{_fig(fig['lift_top_decile'], 2):>10}"
+        )
+    lines.append("")
+    lines.append(t("reports.backtest_by_origin", lang))
+    lines.append(
+        f"{'':12}{'n':>7}{'%':>7}  " + "".join(f"{t(f'reports.predictor_{n}', lang):>16}" for n in BACKTEST_PREDICTORS)
+    )
+    for origin in result["origins"]:
+        aucs = "".join(f"{_fig(origin['predictors'][n]['auc']):>16}" for n in BACKTEST_PREDICTORS)
+        lines.append(f"{origin['origin']!s:12}{origin['n']:>7}{_fig(origin['base_rate'], 2):>7}  {aucs}")
+    warning = result.get("early_warning") or {}
+    if warning:
+        lines.append("")
+        lines.append(t("reports.backtest_warning", lang, **_warning_figures(warning)))
+    return "\n".join(lines)
+
+
+def _warning_figures(warning: dict) -> dict:
+    lead = warning.get("lead_days") or {}
+    return {
+        "warned": warning.get("warned_before", 0),
+        "onsets": warning.get("onsets", 0),
+        "median": _fig(lead.get("median"), 0),
+        "precision": _fig(warning.get("precision"), 2),
+        "chance": _fig(warning.get("base_rate"), 2),
+        "followed": warning.get("followed", 0),
+        "judged": warning.get("warnings", 0),
+    }

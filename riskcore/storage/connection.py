@@ -39,11 +39,25 @@ _KINDS = (
 )
 
 
+# The error DuckDB raises on any statement after a failed one in the same transaction. It says
+# nothing of the cause: a cleanup in a `finally` (unregistering a frame) that meets the aborted
+# transaction raises it in place of the error that aborted it (a full disk), which Python keeps as
+# its __context__.
+_ABORTED = "current transaction is aborted"
+
+
 def classify(exc: BaseException, path: Path) -> StorageError | None:
-    """The StorageError a DuckDB or OS error on the workspace file means; None for any other error."""
+    """The StorageError a DuckDB or OS error on the workspace file means; None for any other error.
+
+    An "aborted transaction" error is judged by the error that aborted the transaction, when Python
+    chained it (`__cause__` or `__context__`).
+    """
     if not isinstance(exc, (duckdb.Error, OSError)):
         return None
     text = str(exc).lower()
+    if _ABORTED in text:
+        cause = exc.__cause__ or exc.__context__
+        return classify(cause, path) if cause is not None else None
     for key, words in _KINDS:
         if any(w in text for w in words):
             return StorageError(key, path=str(path))

@@ -6,7 +6,7 @@ riskcore.storage.store re-exports these helpers, so callers write `store.query(c
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from functools import cache
 from pathlib import Path
 
@@ -74,4 +74,5 @@ def registered(con: Cursor, /, **frames: pd.DataFrame) -> Iterator[Cursor]:
         yield con
     finally:
         for name in frames:
-            con.unregister(name)
+            with suppress(duckdb.Error):  # the transaction was aborted: keep the error that aborted it
+                con.unregister(name)

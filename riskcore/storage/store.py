@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 import duckdb
@@ -318,8 +318,15 @@ def write_frame(cur: Cursor, table: schema.Table, frame: pd.DataFrame, *, replac
         verb = "INSERT OR REPLACE" if replace else "INSERT"
         cur.execute(f"{verb} INTO {table.name} ({', '.join(names)}) SELECT {select} FROM _incoming")
     finally:
-        cur.unregister("_incoming")
+        _unregister(cur, "_incoming")
     return len(frame)
+
+
+def _unregister(cur: Cursor, name: str) -> None:
+    """Drop a registered frame; after a failed write (an aborted transaction) that fails too and must
+    not hide the error that aborted it (a full disk)."""
+    with suppress(duckdb.Error):
+        cur.unregister(name)
 
 
 def write_ledger(cur: Cursor, frames: dict[str, pd.DataFrame], *, replace: bool = True) -> None:

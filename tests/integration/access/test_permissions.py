@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import AS_OF
+from access_ledger import AS_OF
 
 from riskcore import config, demo
 from riskcore.access import audit, users, workspace

@@ -9,7 +9,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import AS_OF
+from access_ledger import AS_OF
 
 from riskcore import demo
 from riskcore.access import audit

@@ -21,3 +21,9 @@ def test_bench_runs_every_stage_and_loads_every_generated_invoice(tmp_path):
     # one letter per step due, at most bench.LETTERS
     assert result["letters_500"]["letters"] == min(bench.LETTERS, result["collections_worklist"]["steps_due"])
     assert result["letters_500"]["letters"] > 0
+    # issue 14: a sign-in with the right password (Argon2id), and a small write of the bench's process
+    # begun once a CLI import of the invoices file holds the workspace: it waits, then goes through
+    assert result["sign_in"]["sign_in_seconds"] > 0
+    assert result["sign_in"]["argon2"].startswith("argon2id ")
+    assert result["write_wait"]["import_exit"] == 0 and result["write_wait"]["busy"] is None
+    assert result["write_wait"]["write_wait_seconds"] > 0
