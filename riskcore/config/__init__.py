@@ -135,6 +135,27 @@ class Demo:
 
 
 @dataclass(frozen=True)
+class Forecast:
+    """The cash-in forecast (riskcore.credit.forecast): horizon, history, interval, promises."""
+
+    weeks: int = 13
+    max_weeks: int = 52
+    history_weeks: int = 104
+    behaviour_window_days: int = 365
+    recent_window_days: int = 90
+    max_days_past_due: int = 365
+    min_training_events: int = 20
+    interval: float = 0.80
+    simulations: int = 4000
+    seed: int = 0
+    client_correlation: float = 0.5
+    promise_kept_rate: float = 0.75
+    min_resolved_promises: int = 10
+    promise_window_days: int = 365
+    backtest_origins: int = 12
+
+
+@dataclass(frozen=True)
 class Config:
     app: App = field(default_factory=App)
     storage: Storage = field(default_factory=Storage)
@@ -147,6 +168,7 @@ class Config:
     roles: dict[str, tuple[str, ...]] = field(default_factory=dict)
     auth: Auth = field(default_factory=Auth)
     demo: Demo = field(default_factory=Demo)
+    forecast: Forecast = field(default_factory=Forecast)
     collections: Collections = field(default_factory=Collections)
     company: Company = field(default_factory=Company)
 
@@ -321,6 +343,19 @@ def _check(cfg: Config) -> None:
     for key in ("max_failures", "lockout_minutes", "idle_minutes", "min_password_length"):
         value = getattr(cfg.auth, key)
         rule(value >= 1, f"auth.{key}", value, ">= 1")
+    fc = cfg.forecast
+    rule(1 <= fc.max_weeks <= 104, "forecast.max_weeks", fc.max_weeks, "between 1 and 104")
+    rule(1 <= fc.weeks <= fc.max_weeks, "forecast.weeks", fc.weeks, f"between 1 and {fc.max_weeks}")
+    rule(fc.history_weeks >= 4, "forecast.history_weeks", fc.history_weeks, ">= 4")
+    for key in ("behaviour_window_days", "recent_window_days", "max_days_past_due", "promise_window_days"):
+        rule(getattr(fc, key) >= 7, f"forecast.{key}", getattr(fc, key), ">= 7")
+    for key in ("min_training_events", "min_resolved_promises", "backtest_origins"):
+        rule(getattr(fc, key) >= 1, f"forecast.{key}", getattr(fc, key), ">= 1")
+    rule(0 < fc.interval < 1, "forecast.interval", fc.interval, "a fraction between 0 and 1 (0.80 for 80 %)")
+    rule(fc.simulations >= 100, "forecast.simulations", fc.simulations, ">= 100")
+    rule(fc.seed >= 0, "forecast.seed", fc.seed, ">= 0")
+    rule(0 <= fc.client_correlation < 1, "forecast.client_correlation", fc.client_correlation, "between 0 and 1")
+    rule(0 <= fc.promise_kept_rate <= 1, "forecast.promise_kept_rate", fc.promise_kept_rate, "between 0 and 1")
 
 
 def parse(raw: object) -> Config:
