@@ -17,7 +17,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from riskcore.cli import access
+from riskcore.cli import access, forecast
 from riskcore.cli.common import (
     EXIT_BAD_INPUT,
     EXIT_BUG,
@@ -314,6 +314,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
 
     access.add_commands(sub)  # users, audit, backup, restore
+    forecast.add_commands(sub)  # forecast [--backtest]
     return parser
 
 

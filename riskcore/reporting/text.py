@@ -188,3 +188,50 @@ def _warning_figures(warning: dict) -> dict:
         "followed": warning.get("followed", 0),
         "judged": warning.get("warnings", 0),
     }
+
+
+def _colon(lang: str) -> str:
+    return "\u202f: " if lang == "fr" else ": "  # French sets a narrow no-break space before a colon
+
+
+def render_forecast(summary: dict, weekly: pd.DataFrame, lang: str) -> str:
+    """The weekly cash-in forecast (riskcore.credit.forecast.cash_in) as text: one line per week, then totals."""
+    pct = fmt_pct(summary["interval"], lang, decimals=0)
+    lines = [t("forecast.subtitle", lang, as_of=fmt_date(summary["as_of"], lang), weeks=summary["weeks"]), ""]
+    head = [t("forecast.week", lang), t("forecast.week_start", lang), t("forecast.expected", lang),
+            t("forecast.low", lang, pct=pct), t("forecast.high", lang, pct=pct), t("forecast.promised", lang)]  # fmt: skip
+    rows = [
+        [
+            str(r.week),
+            fmt_date(r.week_start, lang),
+            *(fmt_amount(v, lang) for v in (r.expected, r.low, r.high, r.promised)),
+        ]
+        for r in weekly.itertuples()
+    ]
+    widths = [max(len(h), *(len(row[i]) for row in rows)) if rows else len(h) for i, h in enumerate(head)]
+    lines.append("  ".join(h.rjust(w) for h, w in zip(head, widths, strict=True)))
+    lines += ["  ".join(c.rjust(w) for c, w in zip(row, widths, strict=True)) for row in rows]
+    lines.append("")
+    for key in ("open_amount", "expected_in_horizon", "beyond_horizon", "apart_amount", "promised_amount"):
+        label_text = t(f"forecast.{key}", lang, weeks=summary["weeks"])
+        lines.append(f"{label_text}{_colon(lang)}{fmt_amount(summary[key], lang)}")
+    return "\n".join(lines)
+
+
+def render_forecast_backtest(result: dict, lang: str) -> str:
+    """The forecast backtest (riskcore.credit.forecast_backtest.backtest): WAPE and coverage against naive."""
+    pct = fmt_pct(result["interval"], lang, decimals=0)
+    lines = [t("forecast.backtest.title", lang), t("forecast.backtest.naive_note", lang), ""]
+    for key, label_key in (
+        ("wape_1_4", "forecast.backtest.wape_1_4"),
+        ("wape_horizon", "forecast.backtest.wape_horizon"),
+    ):
+        figures = result[key]
+        lines.append(
+            f"{t(label_key, lang, weeks=result['weeks'])}{_colon(lang)}{t('forecast.backtest.model', lang)} "
+            f"{fmt_pct(figures['model'], lang, decimals=1)}, {t('forecast.backtest.naive', lang)} "
+            f"{fmt_pct(figures['naive'], lang, decimals=1)}"
+        )
+    coverage = fmt_pct(result["coverage"], lang, decimals=1)
+    lines.append(f"{t('forecast.backtest.coverage', lang, pct=pct)}{_colon(lang)}{coverage}")
+    return "\n".join(lines)
