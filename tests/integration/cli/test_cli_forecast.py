@@ -63,3 +63,15 @@ def test_a_bad_horizon_is_one_line(db):
     done = run("forecast", "--db", db, "--weeks", "500")
     assert done.returncode == 2 and "Traceback" not in done.stderr
     assert len(done.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_every_command_has_a_help_page(lang):
+    from riskcore.cli import build_parser
+
+    done = run("--help", lang=lang)
+    assert done.returncode == 0 and "forecast" in done.stdout, done.stderr
+    commands = build_parser()._subparsers._group_actions[0].choices  # every subcommand, users' own included
+    for name in commands:
+        page = run(name, "--help", lang=lang)
+        assert page.returncode == 0 and "Traceback" not in page.stderr, (name, page.stderr)
