@@ -13,4 +13,4 @@ st.set_page_config(page_title="Encours", page_icon=str(ICON), layout="wide")
 with resources.session(frame.language()) as store:  # the workspace file is held for this rerun only
     ctx = frame.render(store)
     with frame.active(ctx):
-        nav.navigation(ctx.lang).run()
+        nav.navigation(ctx.lang, ctx.user).run()  # the menu lists the pages the reader may open

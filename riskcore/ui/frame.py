@@ -20,7 +20,7 @@ from riskcore.access.auth import DEMO_USERS, PERSONAL_ROLES, User, demo_user
 from riskcore.i18n import LANGUAGES, default_language, t
 from riskcore.receivables.filters import DIMENSIONS, Filters, visible_to
 from riskcore.storage.store import Store
-from riskcore.ui import cached
+from riskcore.ui import cached, signin
 from riskcore.ui.context import Context
 
 _ACTIVE: ContextVar[Context | None] = ContextVar("encours_context", default=None)
@@ -71,27 +71,30 @@ def _person(store: Store, role: str, lang: str) -> str | None:
     return name
 
 
+def _demo_user(store: Store, lang: str) -> User:
+    """No account yet: the demo banner and the "view as" switch (auth.demo_mode false: a refusal, then a stop)."""
+    signin.without_accounts(store, lang)
+    # Re-set the role when the language changes: otherwise the browser keeps showing the role's
+    # name in the previous language (the widget keeps its key, so its value is not re-sent).
+    role = st.session_state.get("sidebar.view_as") or st.session_state.get("_encours_role") or "admin"
+    if st.session_state.get("_view_as_lang") != lang or "sidebar.view_as" not in st.session_state:
+        st.session_state["sidebar.view_as"] = role
+    st.session_state["_view_as_lang"] = lang
+    role = st.sidebar.selectbox(
+        t("ui.sidebar.view_as", lang),
+        tuple(DEMO_USERS),
+        format_func=lambda r: t(f"ui.role.{r}", lang),
+        key="sidebar.view_as",
+        help=t("ui.sidebar.view_as_help", lang),
+    )
+    st.session_state["_encours_role"] = role  # a plain key: it survives page switches
+    return demo_user(role, _person(store, role, lang))
+
+
 def _user(store: Store, lang: str) -> User:
-    """Demo mode: the "view as" switch; with configured users, the signed-in person or a stop."""
-    if users.count(store.cursor()) == 0:
-        # Re-set the role when the language changes: otherwise the browser keeps showing the role's
-        # name in the previous language (the widget keeps its key, so its value is not re-sent).
-        role = st.session_state.get("sidebar.view_as") or st.session_state.get("_encours_role") or "admin"
-        if st.session_state.get("_view_as_lang") != lang or "sidebar.view_as" not in st.session_state:
-            st.session_state["sidebar.view_as"] = role
-        st.session_state["_view_as_lang"] = lang
-        role = st.sidebar.selectbox(
-            t("ui.sidebar.view_as", lang),
-            tuple(DEMO_USERS),
-            format_func=lambda r: t(f"ui.role.{r}", lang),
-            key="sidebar.view_as",
-            help=t("ui.sidebar.view_as_help", lang),
-        )
-        st.session_state["_encours_role"] = role  # a plain key: it survives page switches
-        return demo_user(role, _person(store, role, lang))
-    st.error(t("ui.sidebar.not_signed_in", lang))  # SIGN-IN GATE: replaced by riskcore.ui.signin
-    st.stop()
-    raise AssertionError  # st.stop() does not return
+    """The reader of this run: once the workspace has an account, the signed-in one (else the
+    sign-in form alone and a stop, riskcore.ui.signin); without accounts, the demo's "view as"."""
+    return signin.gate(store, lang) if users.count(store.cursor()) > 0 else _demo_user(store, lang)
 
 
 def _as_of(store: Store, version: int, lang: str) -> dt.date | None:

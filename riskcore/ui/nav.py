@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
+from riskcore.access.auth import User
 from riskcore.i18n import t
 
 
@@ -25,6 +26,8 @@ class PageSpec:
     url_path: str
     section: str
     icon: str
+    # The permission its menu entry is shown for; the page itself still asks riskcore (a URL can be typed).
+    needs: str | None = None
 
 
 PAGES: tuple[PageSpec, ...] = (
@@ -37,9 +40,14 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/collections.py", "collections", "collections", ":material/phone_in_talk:"),
     PageSpec("pages/my_clients.py", "my_clients", "collections", ":material/badge:"),
     PageSpec("pages/data.py", "data", "data", ":material/upload_file:"),
+    PageSpec("pages/users.py", "users", "admin", ":material/manage_accounts:", needs="manage_users"),
+    PageSpec("pages/audit.py", "audit", "admin", ":material/policy:", needs="audit"),
 )
-SECTIONS = ("steering", "credit", "collections", "data")
+SECTIONS = ("steering", "credit", "collections", "data", "admin")
 BY_PATH = {p.url_path: p for p in PAGES}
+def shown_to(spec: PageSpec, user: User | None) -> bool:
+    """Whether the menu lists `spec` for `user` (nobody known yet: only the pages that need nothing)."""
+    return spec.needs is None or (user is not None and user.can(spec.needs))
 
 
 def title(spec: PageSpec, lang: str) -> str:
@@ -47,19 +55,28 @@ def title(spec: PageSpec, lang: str) -> str:
     return t(f"ui.page.{spec.url_path.replace('-', '_')}", lang)
 
 
-def navigation(lang: str) -> st.navigation:
-    """`st.navigation` with its sections, titles in `lang`; the overview is the home page."""
+def navigation(lang: str, user: User | None = None, *, menu: bool = True) -> st.navigation:
+    """`st.navigation` with its sections, titles in `lang`; the overview is the home page.
+
+    Every page is registered for every reader, so that a typed address reaches the page and the
+    page's own riskcore check answers it; a page `user` (default: the reader of this run) may not
+    open is left out of the menu, and a section left with nothing to show loses its header.
+    `menu=False` registers the pages without any menu: the sign-in screen, which runs none of them.
+    """
     sections: dict[str, list] = {t(f"ui.section.{s}", lang): [] for s in SECTIONS}
     for spec in PAGES:
+        shown = shown_to(spec, user)
         page = st.Page(
             spec.file,
             title=title(spec, lang),
             icon=spec.icon,
             url_path=spec.url_path,
             default=spec is PAGES[0],
+            visibility="visible" if shown else "hidden",
         )
-        sections[t(f"ui.section.{spec.section}", lang)].append(page)
-    return st.navigation(sections, position="sidebar")
+        section = spec.section if shown else PAGES[0].section  # a hidden page draws nothing under any header
+        sections[t(f"ui.section.{section}", lang)].append(page)
+    return st.navigation({k: v for k, v in sections.items() if v}, position="sidebar" if menu else "hidden")
 
 
 def page_file(url_path: str) -> str:

@@ -58,6 +58,8 @@ SCREENS = (
     Screen("collections", "Recouvrement", "Collections"),
     Screen("my_clients", "Mes clients", "My clients"),
     Screen("data", "Données", "Data"),
+    Screen("users", "Utilisateurs", "Users"),
+    Screen("audit", "Journal d'audit", "Audit log"),
 )
 BY_PATH = {s.path: s for s in SCREENS}
 LANGS = ("fr", "en")
