@@ -64,7 +64,12 @@ def cmd_users_list(args: argparse.Namespace) -> int:
     if args.json:
         print_json(records(accounts))
     else:
-        print(accounts.to_string(index=False) if len(accounts) else t("cli.users_none", args.lang))
+        shown = accounts.assign(
+            person=accounts["person"].fillna("—"),
+            created_at=accounts["created_at"].dt.strftime("%Y-%m-%d %H:%M"),  # UTC
+            password_changed_at=accounts["password_changed_at"].dt.strftime("%Y-%m-%d %H:%M"),
+        )
+        print(shown.to_string(index=False) if len(accounts) else t("cli.users_none", args.lang))
     return EXIT_OK
 
 
