@@ -96,6 +96,10 @@ class Scoring:
     late_days: int = 30
     min_settled_invoices: int = 3
     default_score: float = 50.0
+    min_training_outcomes: int = 300
+    min_training_clients: int = 30
+    on_time_days: float = 5.0
+    inactive_months: int = 12
     grade_cutoffs: dict[str, float] = field(default_factory=lambda: {"A": 80.0, "B": 65.0, "C": 50.0, "D": 35.0})
     cap_grade_91_plus: str = "D"
     early_warning: bool = True
@@ -313,6 +317,11 @@ def _check(cfg: Config) -> None:
     outcomes, points = cfg.scoring.early_warning_min_outcomes, cfg.scoring.early_warning_min_points
     rule(outcomes >= 1, "scoring.early_warning_min_outcomes", outcomes, ">= 1")
     rule(points >= 0, "scoring.early_warning_min_points", points, ">= 0")
+    sc = cfg.scoring
+    rule(sc.min_training_outcomes >= 0, "scoring.min_training_outcomes", sc.min_training_outcomes, ">= 0")
+    rule(sc.min_training_clients >= 0, "scoring.min_training_clients", sc.min_training_clients, ">= 0")
+    rule(sc.on_time_days >= 0, "scoring.on_time_days", sc.on_time_days, ">= 0")
+    rule(sc.inactive_months >= 1, "scoring.inactive_months", sc.inactive_months, ">= 1")
     rule(set(cfg.limits.grade_factors) == set(GRADES), "limits.grade_factors", cfg.limits.grade_factors, "A to E")
     rule(
         all(v >= 0 for v in cfg.limits.grade_factors.values()), "limits.grade_factors", cfg.limits.grade_factors, ">= 0"

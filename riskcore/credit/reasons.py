@@ -58,10 +58,15 @@ def client_reasons(
     effects: dict[str, float] | None,
     median: dict[str, float],
     no_model: bool,
+    grade: str | None = None,
+    little_data: bool = False,
 ) -> tuple[Reason, ...]:
     """The reasons shown with a client's score: the rules', then "no model", then its main drivers.
 
-    A client none of these speaks for gets the plain reason of a typical client (its lateness).
+    A client none of these speaks for gets the plain reason of a typical client (its lateness),
+    called typical only when its grade is not an extreme one. With too little history in the
+    workspace (the `little_data` rule), the model's drivers are not named, since they were learnt
+    from almost nothing: the client's own lateness and overdue items are stated as plain facts.
 
     Parameters
     ----------
@@ -75,15 +80,32 @@ def client_reasons(
         The population's median of each client figure, by column.
     no_model
         True when the base rate scores (too few outcomes to train on): said so.
+    grade
+        The client's grade after the rules; None reads as a middle one.
+    little_data
+        True when the workspace's history is too small to learn from (rules.TrainingSize).
 
     Returns
     -------
     tuple of Reason
         In the order shown.
     """
+    if little_data:
+        return (*rule_reasons, *_facts(row))
     explained = _explain(row, effects, median) if effects is not None else []
     said = [Reason("scoring.no_model", {})] if no_model else []
-    return (*rule_reasons, *said, *explained) or (_typical(row),)
+    return (*rule_reasons, *said, *explained) or (_typical(row, grade),)
+
+
+def _facts(row: dict) -> tuple[Reason, ...]:
+    """The client's lateness and overdue items, worded without any comparison with other clients."""
+    facts = []
+    if row["n_settled"] > 0:
+        facts.append(_plain_lateness(row))
+    if row["n_overdue"] > 0:
+        params = {"count": row["n_overdue"], "amount": row["overdue_amount"], "days": row["max_dpd"]}
+        facts.append(Reason("scoring.overdue_now", params))
+    return tuple(facts)
 
 
 def _driver_reasons(group: str, adverse: bool, row: dict) -> tuple[Reason, ...]:
@@ -147,8 +169,10 @@ def _due_lately_reasons(adverse: bool, row: dict, worsening: float) -> tuple[Rea
     """Invoices due in the last 3 months, open ones at their lateness so far, against the year before."""
     if row["due_amount_3m"] <= 0:  # nothing fell due lately: the figures are the older history's
         return ()
-    if not adverse:
-        return (Reason("scoring.due_lately_on_time", {"days": row["due_late_3m"]}),)
+    if not adverse:  # below the median, which may itself be far from on time
+        on_time = row["due_late_3m"] <= config.get().scoring.on_time_days
+        key = "scoring.due_lately_on_time" if on_time else "scoring.due_lately_less_late"
+        return (Reason(key, {"days": row["due_late_3m"]}),)
     if row["due_amount_prior"] <= 0:  # nothing fell due in the year before: no comparison to make
         return (Reason("scoring.due_lately_late_alone", {"days": row["due_late_3m"]}),)
     worse = row["due_late_3m"] - row["due_late_prior"] >= worsening
@@ -156,9 +180,21 @@ def _due_lately_reasons(adverse: bool, row: dict, worsening: float) -> tuple[Rea
     return (Reason("scoring.due_lately_worsening" if worse else "scoring.due_lately_late", params),)
 
 
-def _typical(row: dict) -> Reason:
-    """The reason of a client close to the population on every driver: its lateness, plainly."""
+def _typical(row: dict, grade: str | None) -> Reason:
+    """The reason of a client close to the population on every driver: its lateness, plainly.
+
+    "Like most clients" is not said beside the best or the worst grade, which no typical client gets
+    (on a small or one-sided ledger the model may still put one there).
+    """
+    if grade in (config.GRADES[0], config.GRADES[-1]):
+        return _plain_lateness(row)
     key = "scoring.typical" if row["settled_amount_12m"] > 0 else "scoring.typical_history"
+    return Reason(key, {"days": row["days_late_12m"], "count": row["n_settled"]})
+
+
+def _plain_lateness(row: dict) -> Reason:
+    """Days late over 12 months, or over the whole history when nothing was settled in them, and the count settled."""
+    key = "scoring.lateness_fact" if row["settled_amount_12m"] > 0 else "scoring.typical_history"
     return Reason(key, {"days": row["days_late_12m"], "count": row["n_settled"]})
 
 

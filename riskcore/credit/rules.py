@@ -1,8 +1,9 @@
 """Grades and the score rules of DOMAIN.md §7 (issue 5 §2–3).
 
 A model score (100 × (1 − p)) is graded A–E by config scoring.grade_cutoffs, then the rules
-apply in order: too little history, the early warning, 91+ days past due, litigation or
-collective procedure. Each rule that fires names itself and gives its reason.
+apply in order: too little history in the workspace to learn from, too little history of the
+client, the early warning, 91+ days past due, litigation or collective procedure. Each rule that
+fires names itself and gives its reason.
 """
 
 from __future__ import annotations
@@ -60,12 +61,26 @@ class RecentView:
     days: float | None
 
 
+@dataclass(frozen=True)
+class TrainingSize:
+    """What the model of the workspace learnt from: invoice outcomes known, and the clients they are of."""
+
+    outcomes: int
+    clients: int
+
+    def too_small(self) -> bool:
+        """Below scoring.min_training_outcomes or scoring.min_training_clients: nothing to learn from."""
+        cfg = config.get().scoring
+        return self.outcomes < cfg.min_training_outcomes or self.clients < cfg.min_training_clients
+
+
 def apply_rules(
     model_score: float,
     settled_invoices: float,
     max_days_past_due: float,
     status: str | None,
     recent: RecentView | None = None,
+    training: TrainingSize | None = None,
 ) -> RuleOutcome:
     """DOMAIN.md §7 rules, in order: too little history, 91+ days past due, litigation or procedure.
 
@@ -89,15 +104,33 @@ def apply_rules(
         litigation or a collective procedure gives grade E and score 0.
     recent
         The model's score of the client's last 3 months (the early warning), None for none.
+    training
+        What the workspace's model learnt from, None for enough: when TrainingSize.too_small, the
+        score is scoring.default_score whatever the model says (a model fitted on a handful of
+        clients grades them at its extremes), and the early warning, which is the same model's,
+        is not tried.
 
     Returns
     -------
     RuleOutcome
         The score (one decimal) and grade after the rules, the reasons of the rules that fired and
-        their codes (`few_settled`, `early_warning`, `past_due_91_plus`, or the status), in order.
+        their codes (`little_data`, `few_settled`, `early_warning`, `past_due_91_plus`, or the
+        status), in order.
     """
     cfg = config.get().scoring
     score, reasons, fired = round(model_score, 1), [], []  # graded as shown, to one decimal
+    little = training is not None and training.too_small()
+    if little:
+        score = cfg.default_score
+        fired.append("little_data")
+        params = {
+            "outcomes": training.outcomes,
+            "clients": training.clients,
+            "min_outcomes": cfg.min_training_outcomes,
+            "min_clients": cfg.min_training_clients,
+            "score": cfg.default_score,
+        }
+        reasons.append(Reason("scoring.rule_little_data", params))
     if settled_invoices < cfg.min_settled_invoices:
         score = cfg.default_score
         fired.append("few_settled")
@@ -105,6 +138,7 @@ def apply_rules(
         reasons.append(Reason("scoring.rule_few_settled", params))
     if (
         cfg.early_warning
+        and not little
         and recent is not None
         and recent.outcomes >= cfg.early_warning_min_outcomes
         and score - round(recent.score, 1) >= cfg.early_warning_min_points

@@ -203,7 +203,7 @@ def _clients(db: str, version: int, as_of: dt.date, filters: Filters) -> pd.Data
     scores = _scores(db, version, as_of)
     suggested = _suggested(db, version, as_of)
     scores = scores.assign(early_warning=scores["rules"].map(lambda rules: "early_warning" in rules))
-    columns = ["client_id", "score", "grade", "p_late", "p_score", "reasons", "early_warning"]
+    columns = ["client_id", "score", "grade", "p_late", "p_score", "reasons", "early_warning", "inactive"]
     table = by_client.merge(scores[columns], on="client_id", how="left")
     return table.merge(
         suggested[["client_id", "suggested_limit", "limit_reasons", "alert"]], on="client_id", how="left"

@@ -11,6 +11,7 @@ import pandas as pd
 
 from riskcore import i18n
 from riskcore.credit import limits
+from riskcore.credit.scores import rankable
 from riskcore.receivables.breakdowns import DOUBTFUL_STATUSES  # litigation, collective procedure
 from riskcore.receivables.filters import NO_FILTERS, visible_to
 from riskcore.receivables.kpi import months_before
@@ -104,8 +105,11 @@ def worsening(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def early_warnings(table: pd.DataFrame) -> pd.DataFrame:
-    """Clients whose score the early warning lowered (riskcore.credit.rules), lowest score first."""
-    return _flagged(table, "early_warning").sort_values("score", kind="stable")
+    """Clients whose score the early warning lowered (riskcore.credit.rules), lowest score first; inactive
+    clients (riskcore.credit.scores.rankable) are left out of the ranking."""
+    flagged = _flagged(table, "early_warning")
+    flagged = rankable(flagged.assign(inactive=flagged["inactive"].fillna(False)))
+    return flagged.sort_values("score", kind="stable")
 
 
 def over_limit(table: pd.DataFrame) -> pd.Series:

@@ -210,7 +210,10 @@ def test_a_client_that_never_settled_an_invoice_has_no_days_late_to_word():
     [
         # 30 days so far against 12 over the year before: +18 >= 10
         ({}, True, [("due_lately_worsening", {"days": 30.0, "before": 12.0})]),
-        ({}, False, [("due_lately_on_time", {"days": 30.0})]),
+        # below the median but 30 days late, more than scoring.on_time_days 5: not "on time" (issue 15 §3;
+        # was due_lately_on_time before), only less late than most; 4 days late is on time or nearly
+        ({}, False, [("due_lately_less_late", {"days": 30.0})]),
+        ({"due_late_3m": 4.0}, False, [("due_lately_on_time", {"days": 4.0})]),
         # nothing fell due in the year before: its figure is a fallback, so no comparison
         ({"due_amount_prior": 0.0}, True, [("due_lately_late_alone", {"days": 30.0})]),
         # nothing fell due in the last 3 months: nothing to say of them
