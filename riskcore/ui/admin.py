@@ -24,18 +24,7 @@ if TYPE_CHECKING:
     from riskcore.ui.context import Context
 
 ACCOUNT_COLUMNS = ["user_name", "role", "person", "disabled", "created_at", "password_changed_at"]
-AUDIT_COLUMNS = [
-    "at_utc",
-    "user_name",
-    "role",
-    "action",
-    "entity",
-    "entity_id",
-    "before_json",
-    "after_json",
-    "reason",
-    "source",
-]
+AUDIT_COLUMNS = [c for c in audit.COLUMNS if c != "audit_id"]  # the id goes in the export only
 AUDIT_EXPORT_COLUMNS = ["audit_id", *AUDIT_COLUMNS]
 _TIMES = ("created_at", "password_changed_at", "at_utc")
 
