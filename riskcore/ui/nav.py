@@ -34,9 +34,11 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/overview.py", "overview", "steering", ":material/dashboard:"),
     PageSpec("pages/aging.py", "aging", "steering", ":material/calendar_month:"),
     PageSpec("pages/concentration.py", "concentration", "steering", ":material/pie_chart:"),
+    PageSpec("pages/forecast.py", "forecast", "steering", ":material/payments:"),
     PageSpec("pages/late_payers.py", "late_payers", "credit", ":material/schedule:"),
     PageSpec("pages/client.py", "client", "credit", ":material/person:"),
     PageSpec("pages/limits.py", "limits", "credit", ":material/tune:"),
+    PageSpec("pages/model.py", "model", "credit", ":material/model_training:"),
     PageSpec("pages/collections.py", "collections", "collections", ":material/phone_in_talk:"),
     PageSpec("pages/my_clients.py", "my_clients", "collections", ":material/badge:"),
     PageSpec("pages/data.py", "data", "data", ":material/upload_file:"),
@@ -45,6 +47,8 @@ PAGES: tuple[PageSpec, ...] = (
 )
 SECTIONS = ("steering", "credit", "collections", "data", "admin")
 BY_PATH = {p.url_path: p for p in PAGES}
+
+
 def shown_to(spec: PageSpec, user: User | None) -> bool:
     """Whether the menu lists `spec` for `user` (nobody known yet: only the pages that need nothing)."""
     return spec.needs is None or (user is not None and user.can(spec.needs))
@@ -76,7 +80,10 @@ def navigation(lang: str, user: User | None = None, *, menu: bool = True) -> st.
         )
         section = spec.section if shown else PAGES[0].section  # a hidden page draws nothing under any header
         sections[t(f"ui.section.{section}", lang)].append(page)
-    return st.navigation({k: v for k, v in sections.items() if v}, position="sidebar" if menu else "hidden")
+    # expanded: Streamlit folds a menu of more than 10 pages behind "View more", hiding Data and Administration.
+    return st.navigation(
+        {k: v for k, v in sections.items() if v}, position="sidebar" if menu else "hidden", expanded=True
+    )
 
 
 def page_file(url_path: str) -> str:

@@ -52,9 +52,11 @@ SCREENS = (
     Screen("overview", "Vue d'ensemble", "Overview"),
     Screen("aging", "Balance âgée", "Aging balance"),
     Screen("concentration", "Concentration", "Concentration"),
+    Screen("forecast", "Prévision d'encaissements", "Cash forecast"),
     Screen("late_payers", "Retards", "Late payers"),
     Screen("client", "Fiche client", "Client file"),
     Screen("limits", "Limites de crédit", "Credit limits"),
+    Screen("model", "Modèle", "Model"),
     Screen("collections", "Recouvrement", "Collections"),
     Screen("my_clients", "Mes clients", "My clients"),
     Screen("data", "Données", "Data"),
@@ -148,10 +150,14 @@ def switch_language(page, lang: str, title: str) -> None:
     switch = page.locator(".st-key-lang")
     switch.get_by_text(LANGUAGE_NAMES[lang], exact=True).click()
     # Some titles read the same in both languages: wait for the switch's own label to change first.
-    label = switch.get_by_test_id("stWidgetLabel")
+    # Looked up afresh on each poll: the sidebar may draw the switch anew (a handle would keep the old one).
     try:
         page.wait_for_function(
-            "([el, text]) => el.innerText.trim() === text", arg=[label.element_handle(), SWITCH_LABEL[lang]]
+            """(text) => {
+          const label = document.querySelector('.st-key-lang [data-testid="stWidgetLabel"]');
+          return !!label && label.innerText.trim() === text;
+        }""",
+            arg=SWITCH_LABEL[lang],
         )
     except PlaywrightTimeout:
         raise AssertionError(f"the language switch never read {SWITCH_LABEL[lang]!r}: {describe(page)}") from None
