@@ -274,3 +274,34 @@ def test_a_client_under_early_warning_shows_the_probability_its_score_rests_on(d
     help_text = next(m.help for m in at.metric if m.label == "Late prob. (3 months)")
     assert f"Over its whole history: {scores.loc[client, 'p_late'] * 100:.1f}%" in help_text
     assert "Probability of late payment" not in [m.label for m in at.metric]
+
+
+def test_clearing_own_data_needs_the_typed_name_and_leaves_a_backup(empty_workspace):
+    at = run(app())
+    upload(at, ("open_items.csv", OPEN_ITEMS))  # the user's own data: 3 invoices
+    at.switch_page("pages/data.py")
+    run(at)
+    at.text_input(key="data.clear_confirm").input("encours")  # the name is "Encours": case matters
+    run(at)
+    at.button(key="data.clear").click()
+    run(at)
+    assert [e.value for e in at.error] == ["Type the workspace name “Encours” exactly to confirm."]
+    count = empty_workspace.cursor().execute("SELECT count(*) FROM invoices").fetchall()
+    assert count == [(3,)]  # untouched
+    # over the user's own data, loading the demo asks for the name too
+    assert "data.demo_confirm" in [w.key for w in at.text_input]
+    at.text_input(key="data.clear_confirm").input("Encours")
+    run(at)
+    at.button(key="data.clear").click()
+    run(at)
+    assert at.error == [] and at.exception == []
+    assert empty_workspace.cursor().execute("SELECT count(*) FROM invoices").fetchall() == [(0,)]
+    backups = list((empty_workspace.path.parent / "backups").glob("*-before-clear.duckdb"))
+    assert len(backups) == 1  # the workspace as it was, with its 3 invoices
+    import duckdb
+
+    copy = duckdb.connect(str(backups[0]), read_only=True)
+    assert copy.execute("SELECT count(*) FROM invoices").fetchall() == [(3,)]
+    copy.close()
+    actions = empty_workspace.cursor().execute("SELECT action FROM audit_log ORDER BY audit_id").fetchall()
+    assert [a for (a,) in actions][-1] == "workspace_clear"
