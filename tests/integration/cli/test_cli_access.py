@@ -13,12 +13,12 @@ import json
 import os
 import pty
 import select
-import subprocess
 import sys
 from pathlib import Path
 
 import duckdb
 import pytest
+from cli_support import encours
 
 from riskcore import demo
 from riskcore.access.auth import CLI_USER
@@ -29,22 +29,6 @@ from riskcore.storage.store import Store, write_ledger
 ROOT = Path(__file__).resolve().parents[3]
 PASSWORD = "correct horse battery"  # 21 characters, over auth.min_password_length (12)
 NEW_PASSWORD = "staple of the battery"  # 21 characters too
-
-
-def encours(*args: object, stdin: str = "", lang: str = "en") -> subprocess.CompletedProcess:
-    """Run `python -m riskcore ARGS` without a terminal (a new session), `stdin` as its input."""
-    env = {**os.environ, "ENCOURS_LANG": lang}
-    env.pop("ENCOURS_DEBUG", None)
-    return subprocess.run(
-        [sys.executable, "-m", "riskcore", *map(str, args)],
-        cwd=ROOT,
-        env=env,
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        start_new_session=True,  # no controlling terminal: getpass cannot open /dev/tty
-    )
 
 
 def typed(args: list[str], answers: list[str]) -> tuple[str, int]:

@@ -4,25 +4,17 @@ model and both baselines, as JSON and as text; and the one-line refusals."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
 import pytest
+from cli_support import encours
 
 PREDICTORS = {"model", "logistic", "client_rate", "overall_rate"}
 FIGURES = {"auc", "brier", "log_loss", "lift_top_decile", "calibration"}
 
 
-def run(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "riskcore", *args], capture_output=True, text=True, timeout=600,
-        env={**__import__("os").environ, "ENCOURS_LANG": "en"},
-    )  # fmt: skip
-
-
 @pytest.fixture(scope="module")
 def backtest(db):
-    done = run("evaluate", "--db", db, "--backtest", "--origins", "3", "--json")
+    done = encours("evaluate", "--db", db, "--backtest", "--origins", "3", "--json")
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout)
 
@@ -42,7 +34,7 @@ def test_every_origin_and_the_pool_have_the_model_and_both_baselines(backtest):
 
 
 def test_the_text_shows_the_pool_and_one_line_per_origin(db, backtest):
-    done = run("evaluate", "--db", db, "--backtest", "--origins", "3")
+    done = encours("evaluate", "--db", db, "--backtest", "--origins", "3")
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
     assert lines[0].startswith("Rolling backtest: 3 monthly origins")
@@ -60,6 +52,6 @@ def test_the_text_shows_the_pool_and_one_line_per_origin(db, backtest):
 )
 def test_bad_arguments_get_one_line_and_exit_2(db, args, message):
     extra = ("--late-days", "30") if "--horizon-days" in args else ()
-    done = run("evaluate", "--db", db, *args, *extra)
+    done = encours("evaluate", "--db", db, *args, *extra)
     assert done.returncode == 2
     assert message in done.stderr and "Traceback" not in done.stderr

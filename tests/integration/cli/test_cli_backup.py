@@ -7,14 +7,12 @@ read-only DuckDB connection once the command has released them.
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
 import pytest
+from cli_support import encours
 
 from riskcore import demo
 from riskcore.storage.store import Store
@@ -22,21 +20,6 @@ from riskcore.storage.store import Store
 ROOT = Path(__file__).resolve().parents[3]
 DELETED = 25  # invoices deleted between the backup and the restore
 PASSWORD = "correct horse battery"  # 21 characters, over auth.min_password_length (12)
-
-
-def encours(*args: object, stdin: str = "") -> subprocess.CompletedProcess:
-    env = {**os.environ, "ENCOURS_LANG": "en"}
-    env.pop("ENCOURS_DEBUG", None)
-    return subprocess.run(
-        [sys.executable, "-m", "riskcore", *map(str, args)],
-        cwd=ROOT,
-        env=env,
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        start_new_session=True,
-    )
 
 
 def sql(path: Path, query: str) -> list[tuple]:

@@ -4,23 +4,14 @@ from __future__ import annotations
 
 import csv
 import json
-import os
-import subprocess
-import sys
 
 import pytest
-
-
-def run(*args: str, lang: str = "en") -> subprocess.CompletedProcess:
-    env = {**os.environ, "ENCOURS_LANG": lang}
-    return subprocess.run(
-        [sys.executable, "-m", "riskcore", *args], capture_output=True, text=True, env=env, timeout=600
-    )
+from cli_support import encours
 
 
 @pytest.fixture(scope="module")
 def forecast(db):
-    done = run("forecast", "--db", db, "--weeks", "6", "--json")
+    done = encours("forecast", "--db", db, "--weeks", "6", "--json")
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout)
 
@@ -39,28 +30,28 @@ def test_the_json_has_one_row_per_week_and_the_totals_add_up(forecast):
 
 def test_the_csv_follows_the_french_convention(db, tmp_path):
     out = tmp_path / "forecast.csv"
-    done = run("forecast", "--db", db, "--weeks", "4", "--csv", str(out), lang="fr")
+    done = encours("forecast", "--db", db, "--weeks", "4", "--csv", str(out), lang="fr")
     assert done.returncode == 0, done.stderr
     rows = list(csv.reader(out.read_text(encoding="utf-8-sig").splitlines(), delimiter=";"))
     assert len(rows) == 1 + 4  # a header and four weeks
     # the same seeded forecast as JSON: week 1's expected amount, written with a decimal comma
-    week1 = json.loads(run("forecast", "--db", db, "--weeks", "4", "--json").stdout)["weekly"][0]["expected"]
+    week1 = json.loads(encours("forecast", "--db", db, "--weeks", "4", "--json").stdout)["weekly"][0]["expected"]
     cell = rows[1][rows[0].index("expected")]
     assert "," in cell and float(cell.replace(",", ".")) == pytest.approx(week1, abs=0.005)
 
 
 def test_the_backtest_compares_with_the_naive_forecast(db):
-    done = run("forecast", "--db", db, "--backtest", "--origins", "2", "--weeks", "4", "--json")
+    done = encours("forecast", "--db", db, "--backtest", "--origins", "2", "--weeks", "4", "--json")
     assert done.returncode == 0, done.stderr
     result = json.loads(done.stdout)
     assert set(result["wape_1_4"]) == {"model", "naive"}
     assert 0 <= result["coverage"] <= 1
-    text = run("forecast", "--db", db, "--backtest", "--origins", "2", "--weeks", "4")
+    text = encours("forecast", "--db", db, "--backtest", "--origins", "2", "--weeks", "4")
     assert text.returncode == 0 and text.stdout.startswith("Forecast backtest")
 
 
 def test_a_bad_horizon_is_one_line(db):
-    done = run("forecast", "--db", db, "--weeks", "500")
+    done = encours("forecast", "--db", db, "--weeks", "500")
     assert done.returncode == 2 and "Traceback" not in done.stderr
     assert len(done.stderr.strip().splitlines()) == 1
 
@@ -69,9 +60,9 @@ def test_a_bad_horizon_is_one_line(db):
 def test_every_command_has_a_help_page(lang):
     from riskcore.cli import build_parser
 
-    done = run("--help", lang=lang)
+    done = encours("--help", lang=lang)
     assert done.returncode == 0 and "forecast" in done.stdout, done.stderr
     commands = build_parser()._subparsers._group_actions[0].choices  # every subcommand, users' own included
     for name in commands:
-        page = run(name, "--help", lang=lang)
+        page = encours(name, "--help", lang=lang)
         assert page.returncode == 0 and "Traceback" not in page.stderr, (name, page.stderr)
