@@ -17,7 +17,8 @@ from riskcore.access import audit
 from riskcore.access.auth import User, require
 from riskcore.errors import DecisionError
 from riskcore.storage import backup as backup_mod
-from riskcore.storage.store import Store, clear_ledger
+from riskcore.storage import schema
+from riskcore.storage.store import Store, clear_ledger, row_count
 
 
 def workspace_name() -> str:
@@ -36,7 +37,7 @@ def prepare(store: Store, user: User, action: str, confirm: str | None) -> Path 
     require(user, "manage_workspace")
     if (confirm or "").strip() != workspace_name():
         raise DecisionError("access.confirm_mismatch", name=workspace_name())
-    if store.is_empty() and not store.cursor().execute("SELECT count(*) FROM limit_decisions").fetchall()[0][0]:
+    if store.is_empty() and not row_count(store.cursor(), schema.LIMIT_DECISIONS):
         return None
     return backup_mod.backup(store, backup_path(store, action))
 
